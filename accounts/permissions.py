@@ -1,0 +1,32 @@
+"""Named rules about accounts; views, admin and services ask these and nothing else."""
+
+from accounts.models import AccountType
+
+
+def can_upgrade_to_plus(user) -> bool:
+    """Only a signed-in normal account has something to upgrade."""
+    return user.is_authenticated and user.account_type == AccountType.NORMAL
+
+
+def can_request_developer_access(user) -> bool:
+    """A Plus user who is not yet a developer may ask for developer access."""
+    return user.is_authenticated and user.account_type == AccountType.PLUS
+
+
+def can_decide_developer_access(user, access_request=None) -> bool:
+    """Staff with the decide permission grant or decline requests (never their own)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if access_request is not None and access_request.user_id == user.pk:
+        return False
+    return user.has_perm("accounts.decide_developeraccessrequest")
+
+
+def can_change_account_type(user) -> bool:
+    """Staff with the change-user permission may set an account type by hand."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("accounts.change_user")
+    )

@@ -1,0 +1,154 @@
+"""Every write to accounts goes through here."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.billing import get_billing
+from accounts.models import (
+    AccessRequestState,
+    AccountType,
+    AccountTypeChange,
+    DeveloperAccessRequest,
+    User,
+)
+from accounts.permissions import (
+    can_change_account_type,
+    can_decide_developer_access,
+    can_request_developer_access,
+    can_upgrade_to_plus,
+)
+from core.exceptions import ApplicationError
+
+
+def _set_account_type(
+    *, user: User, account_type: str, changed_by: User | None, reason: str
+) -> bool:
+    """Set and audit an account type; the caller holds the user row lock."""
+    if account_type not in AccountType.values:
+        raise ApplicationError(f"“{account_type}” is not an account type.")
+    if user.account_type == account_type:
+        return False
+    AccountTypeChange.objects.create(
+        user=user,
+        changed_by=changed_by,
+        from_type=user.account_type,
+        to_type=account_type,
+        reason=reason[:255],
+    )
+    user.account_type = account_type
+    user.save(update_fields=["account_type"])
+    return True
+
+
+@transaction.atomic
+def user_set_account_type(
+    *, user_id: int, account_type: str, changed_by: User, reason: str = ""
+) -> User:
+    """Staff change an account type by hand; the change is audited."""
+    if not can_change_account_type(changed_by):
+        raise ApplicationError("You are not allowed to change account types.")
+    user = User.objects.select_for_update().get(pk=user_id)
+    _set_account_type(
+        user=user,
+        account_type=account_type,
+        changed_by=changed_by,
+        reason=reason or "Changed by staff",
+    )
+    return user
+
+
+@transaction.atomic
+def user_upgrade_to_plus(*, user: User) -> User:
+    """Upgrade a normal account to Plus through the billing hook."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not can_upgrade_to_plus(locked):
+        raise ApplicationError("Your account is already Plus.")
+    reference = get_billing().charge_plus(locked)
+    _set_account_type(
+        user=locked,
+        account_type=AccountType.PLUS,
+        changed_by=locked,
+        reason=f"Upgrade to Plus ({reference})",
+    )
+    return locked
+
+
+@transaction.atomic
+def developer_access_request_create(*, user: User, reason: str) -> DeveloperAccessRequest:
+    """A Plus user asks for developer access; one pending request at a time."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not can_request_developer_access(locked):
+        if locked.account_type == AccountType.DEVELOPER:
+            raise ApplicationError("You are already a developer.")
+        raise ApplicationError("Upgrade to Plus first: developer access is for Plus accounts.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Tell the reviewers briefly what you plan to build.")
+    if DeveloperAccessRequest.objects.filter(
+        user=locked, state=AccessRequestState.PENDING
+    ).exists():
+        raise ApplicationError("You already have a request waiting for a decision.")
+    try:
+        with transaction.atomic():
+            return DeveloperAccessRequest.objects.create(user=locked, reason=reason)
+    except IntegrityError:
+        raise ApplicationError("You already have a request waiting for a decision.") from None
+
+
+def _lock_pending_request(request_id: int, decided_by: User, verb: str) -> DeveloperAccessRequest:
+    access_request = (
+        DeveloperAccessRequest.objects.select_for_update().select_related("user").get(pk=request_id)
+    )
+    if not can_decide_developer_access(decided_by, access_request):
+        raise ApplicationError(f"You are not allowed to {verb} developer access requests.")
+    if access_request.state != AccessRequestState.PENDING:
+        raise ApplicationError(
+            f"This request was already {access_request.get_state_display().lower()}."
+        )
+    return access_request
+
+
+@transaction.atomic
+def developer_access_grant(
+    *, request_id: int, decided_by: User, note: str = ""
+) -> DeveloperAccessRequest:
+    """Grant developer access: the request is granted and the user becomes a developer."""
+    access_request = _lock_pending_request(request_id, decided_by, "grant")
+    access_request.grant()
+    access_request.decided_by = decided_by
+    access_request.decided_at = timezone.now()
+    access_request.decision_note = note
+    access_request.save(
+        update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]
+    )
+    user = User.objects.select_for_update().get(pk=access_request.user_id)
+    _set_account_type(
+        user=user,
+        account_type=AccountType.DEVELOPER,
+        changed_by=decided_by,
+        reason=f"Developer access request #{access_request.pk} granted",
+    )
+    return access_request
+
+
+@transaction.atomic
+def developer_access_decline(
+    *, request_id: int, decided_by: User, note: str = ""
+) -> DeveloperAccessRequest:
+    """Decline developer access; the account type stays as it was."""
+    access_request = _lock_pending_request(request_id, decided_by, "decline")
+    access_request.decline()
+    access_request.decided_by = decided_by
+    access_request.decided_at = timezone.now()
+    access_request.decision_note = note
+    access_request.save(
+        update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]
+    )
+    return access_request
+
+
+def user_update_profile(*, user: User, display_name: str) -> User:
+    """Save the user's own profile fields."""
+    user.display_name = display_name.strip()
+    user.save(update_fields=["display_name"])
+    return user

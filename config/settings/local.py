@@ -1,0 +1,9 @@
+"""Local development (`make run`): debug on, console email, localhost plugins allowed."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-dev-only-not-secret-pluginstore-key")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+PLUGINSTORE_ALLOW_LOCALHOST = env.bool("PLUGINSTORE_ALLOW_LOCALHOST", default=True)

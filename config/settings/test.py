@@ -1,0 +1,41 @@
+"""Test settings: the real PostgreSQL when it answers (or DATABASE_URL says so), else SQLite."""
+
+import os
+import socket
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PLUGINSTORE_ALLOW_LOCALHOST = False
+
+if "DATABASE_URL" in os.environ:
+    DATABASES = {"default": env.db("DATABASE_URL")}
+elif _answers("127.0.0.1", 5432):
+    DATABASES = {"default": env.db_url_config("postgres://postgres@127.0.0.1:5432/pluginstore")}
+else:
+    DATABASES = {"default": env.db_url_config(f"sqlite:///{BASE_DIR / 'test.sqlite3'}")}
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_pluginstore")}
+
+# Unit tests run tasks in-process; the broker tests start real workers themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"

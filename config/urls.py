@@ -1,0 +1,35 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from core import views as core_views
+
+# Reviewers sign in through the same allauth login as everyone: rate limits and MFA apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "PluginStore review"
+admin.site.site_title = "PluginStore review"
+admin.site.index_title = "Reviewer's desk"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="store:list", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("store/", include("pluginstore.urls_store")),
+    path("developer/", include("pluginstore.urls_developer")),
+    path("help/", include("inbox.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("403/", core_views.permission_denied, {"exception": None}),
+        path("404/", core_views.page_not_found, {"exception": None}),
+        path("500/", core_views.server_error),
+    ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PluginstoreConfig(AppConfig):
+    name = "pluginstore"
+    verbose_name = "Plugins"

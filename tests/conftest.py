@@ -1,0 +1,19 @@
+import pytest
+
+from tests.services import chromium_available, postgres_in_use, redis_answers, require_services
+
+_CHECKS = {"postgres": postgres_in_use, "redis": redis_answers, "browser": chromium_available}
+
+
+@pytest.fixture(autouse=True)
+def _real_services(request):
+    """Skip (or, with REQUIRE_SERVICES=1, fail) a test whose real service is missing."""
+    for marker, check in _CHECKS.items():
+        if request.node.get_closest_marker(marker) is None:
+            continue
+        ok, reason = check()
+        if ok:
+            continue
+        if require_services():
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
