@@ -12,11 +12,13 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _make_filesystem_broker_folders(sender, **kwargs) -> None:
-    """The filesystem transport expects its folders to exist."""
+def _make_run_folders(sender, **kwargs) -> None:
+    """The filesystem transport and beat's schedule file expect their folders to exist."""
     from pathlib import Path
 
     options = sender.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+    if sender.conf.beat_schedule_filename:
+        Path(sender.conf.beat_schedule_filename).parent.mkdir(parents=True, exist_ok=True)

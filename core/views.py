@@ -1,16 +1,42 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.models import WorkerHeartbeat
+from core.tasks import HEARTBEAT_INTERVAL_SECONDS
 
 
 @require_GET
 @never_cache
 def healthz(request):
+    """The web process and its database answer; `?worker=1` adds the last worker heartbeat.
+
+    The worker's state is reported, not folded into `ok`: a load balancer should keep sending
+    requests to a healthy web process even while the workers are down.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"ok": True})
+    body: dict = {"ok": True}
+    if request.GET.get("worker"):
+        body["worker"] = _worker_status()
+    return JsonResponse(body)
+
+
+def _worker_status() -> dict:
+    last = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    if last is None:
+        return {"last_heartbeat": None, "age_seconds": None, "stale": True}
+    age = (timezone.now() - last.seen_at).total_seconds()
+    return {
+        "last_heartbeat": last.seen_at.isoformat(),
+        "age_seconds": round(age, 1),
+        "node": last.name,
+        # Beat sends one every HEARTBEAT_INTERVAL_SECONDS; three missed in a row is a problem.
+        "stale": age > 3 * HEARTBEAT_INTERVAL_SECONDS,
+    }
 
 
 def permission_denied(request, exception=None):

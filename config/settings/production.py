@@ -1,10 +1,18 @@
 """Production: no default secret, HTTPS only, and `check --deploy` clean."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
+# No default: refuse to start without one (an empty value counts as none).
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY.strip():
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. Production needs a long random secret, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 PLUGINSTORE_ALLOW_LOCALHOST = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

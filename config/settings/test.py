@@ -5,6 +5,7 @@ import socket
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
+from .base import CELERY_BROKER_URL as ENVIRONMENT_BROKER_URL
 
 
 def _answers(host: str, port: int) -> bool:
@@ -35,7 +36,20 @@ else:
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_pluginstore")}
 
+# Serve static files from the finders: no collectstatic before tests, no missing-folder warning.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+
 # Unit tests run tasks in-process; the broker tests start real workers themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
+
+if env.bool("PLUGINSTORE_TEST_WORKER", default=False):
+    # A real `celery worker` started by a test (tests/core/test_celery_worker.py): it takes
+    # tasks from the broker the environment names, on a queue of its own so it never steals
+    # another run's tasks, and writes into the database pytest created, so the test sees it.
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_BROKER_URL = ENVIRONMENT_BROKER_URL  # Redis with REDIS_URL, else the filesystem one
+    CELERY_TASK_DEFAULT_QUEUE = env("PLUGINSTORE_TEST_WORKER_QUEUE")
+    DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
