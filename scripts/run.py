@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
 DEMO_PLUGIN_COMMAND = ROOT / "pluginstore" / "management" / "commands" / "serve_demo_plugin.py"
-STOP_GRACE_SECONDS = 10.0
+STOP_GRACE_SECONDS = 20.0
 COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m"]
 RESET = "\033[0m"
 
@@ -37,6 +37,9 @@ RESET = "\033[0m"
 class Child:
     name: str
     argv: list[str]
+    # The Celery worker is told to stop through its main process alone: a warm shutdown lets
+    # it stop its pool in order. The others take SIGTERM as a group.
+    term_leader_only: bool = False
     colour: str = ""
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -81,7 +84,11 @@ def main() -> int:
     celery = [python, "-m", "celery", "-A", "config"]
     children = [
         Child("web", manage + ["runserver", f"{args.host}:{args.port}"]),
-        Child("worker", celery + ["worker", "-l", "INFO", "-c", str(args.concurrency)]),
+        Child(
+            "worker",
+            celery + ["worker", "-l", "INFO", "-c", str(args.concurrency)],
+            term_leader_only=True,
+        ),
         Child("beat", celery + ["beat", "-l", "INFO"]),
     ]
     if with_demo_plugin:
@@ -206,7 +213,7 @@ def _supervise(children: list[Child], env: dict[str, str], args, with_demo_plugi
             announced = True
         stop.wait(0.25)
 
-    _say("stopping ...")
+    _say("stopping (the worker finishes what it is running; Ctrl-C again to kill at once) ...")
     _stop_all(children)
     for reader in readers:
         reader.join(timeout=2)
@@ -232,7 +239,11 @@ def _signal_group(child: Child, signum: int) -> None:
 
 def _stop_all(children: list[Child]) -> None:
     for child in children:
-        _signal_group(child, signal.SIGTERM)
+        if child.term_leader_only:
+            with contextlib.suppress(ProcessLookupError):
+                child.proc.send_signal(signal.SIGTERM)
+        else:
+            _signal_group(child, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
         remaining = max(0.1, deadline - time.monotonic())
