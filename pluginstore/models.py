@@ -1,0 +1,287 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from core.fsm import RefreshableProtectedFSMMixin
+from core.models import TimeStampedModel
+
+
+class PluginStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    APPROVED = "approved", "Approved"
+    BANNED = "banned", "Banned"
+
+
+class Category(models.TextChoices):
+    RETRIEVAL = "retrieval", "Retrieval"
+    INTEROP = "works-with-other-plugins", "Works with other plugins"
+    COMPUTATION = "computation", "Computation"
+    EXPERIENCES = "new-experiences", "New experiences"
+
+
+def _may_ban(instance: "Plugin", user) -> bool:
+    from pluginstore.permissions import can_ban
+
+    return can_ban(user) and instance.owner_id != user.pk
+
+
+class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
+    """A plugin registered by its owner; its status changes only through pluginstore.services."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plugins"
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    # The manifest's host ("todo.example.com"), or "localhost:8001" in local development.
+    domain = models.CharField(max_length=255, unique=True)
+    manifest_url = models.URLField(max_length=500)
+    category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
+    status = FSMField(
+        default=PluginStatus.UNVERIFIED, choices=PluginStatus.choices, protected=True, db_index=True
+    )
+    # The store serves the last approved version; the newest fetch may be ahead of it.
+    live_version = models.ForeignKey(
+        "PluginVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latest_version = models.ForeignKey(
+        "PluginVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied from the live version (or the latest before any approval) so listing pages
+    # need no join; kept in step by services only.
+    name = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    logo_url = models.URLField(max_length=500, blank=True)
+    install_count = models.PositiveIntegerField(default=0)
+    approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [
+            ("review_plugin", "Can review plugin submissions"),
+            ("ban_plugin", "Can ban and reinstate plugins"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-approved_at"], name="plugin_store_newest"),
+            models.Index(fields=["status", "-install_count"], name="plugin_store_popular"),
+            models.Index(fields=["status", "name"], name="plugin_store_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PluginStatus.values), name="plugin_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="plugin_category_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.domain
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.domain
+
+    # Transitions are called only by pluginstore.services, which lock the row and audit.
+    @transition(
+        field=status,
+        source=PluginStatus.UNVERIFIED,
+        target=PluginStatus.APPROVED,
+        custom={"admin": False},  # approval happens on a submission, not on the plugin
+    )
+    def approve(self) -> None:
+        """The first approved version goes live."""
+
+    @transition(
+        field=status,
+        source=[PluginStatus.UNVERIFIED, PluginStatus.APPROVED],
+        target=PluginStatus.BANNED,
+        permission=_may_ban,
+        custom={"label": "Ban", "form": "pluginstore.forms.StatusReasonForm"},
+    )
+    def ban(self, reason: str = "") -> None:
+        """Nobody may use it any more; installs show as removed."""
+
+    @transition(
+        field=status,
+        source=PluginStatus.BANNED,
+        target=PluginStatus.UNVERIFIED,
+        permission=_may_ban,
+        custom={"label": "Reinstate", "form": "pluginstore.forms.StatusReasonForm"},
+    )
+    def reinstate(self, reason: str = "") -> None:
+        """An appeal succeeded; the plugin must be approved again before the store lists it."""
+
+
+class PluginVersion(models.Model):
+    """One fetch of a plugin's manifest and spec, exactly as fetched; never changed afterwards."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    manifest_url = models.URLField(max_length=500)
+    spec_url = models.URLField(max_length=500, blank=True)
+    manifest_text = models.TextField()
+    spec_text = models.TextField(blank=True)
+    manifest = models.JSONField(null=True, blank=True)
+    spec = models.JSONField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+    findings = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    fetched_at = models.DateTimeField()
+    fetched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plugin", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plugin", "number"], name="plugin_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plugin} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValueError("A plugin version is immutable once stored.")
+        super().save(*args, **kwargs)
+
+    def _manifest_str(self, key: str) -> str:
+        value = (self.manifest or {}).get(key) if isinstance(self.manifest, dict) else None
+        return value if isinstance(value, str) else ""
+
+    @property
+    def name_for_human(self) -> str:
+        return self._manifest_str("name_for_human")
+
+    @property
+    def description_for_human(self) -> str:
+        return self._manifest_str("description_for_human")
+
+    @property
+    def logo_url(self) -> str:
+        return self._manifest_str("logo_url")
+
+    @property
+    def legal_info_url(self) -> str:
+        return self._manifest_str("legal_info_url")
+
+    @property
+    def contact_email(self) -> str:
+        return self._manifest_str("contact_email")
+
+    @property
+    def is_submittable(self) -> bool:
+        return self.error_count == 0
+
+
+class PluginStatusChange(models.Model):
+    """Audit: every change of a plugin's status (who, when, from, to, why)."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="status_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reason = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plugin}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Installation(models.Model):
+    """A user's install of a plugin; a banned plugin's installs stay, shown as removed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="installations"
+    )
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="installations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "plugin"], name="installation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} installed {self.plugin}"
+
+
+class TesterInvitation(models.Model):
+    """A developer the owner invited to use the plugin while it is unverified."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="testers")
+    developer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plugin", "developer"], name="tester_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.developer} tests {self.plugin}"
+
+
+class FetchJobKind(models.TextChoices):
+    REGISTER = "register", "Register"
+    REFRESH = "refresh", "Refresh"
+
+
+class FetchJobState(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    FETCHING = "fetching", "Fetching the manifest and OpenAPI spec"
+    CHECKING = "checking", "Checking"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class FetchJob(TimeStampedModel):
+    """A register or refresh request, run by a Celery task; its page shows the progress."""
+
+    kind = models.CharField(max_length=16, choices=FetchJobKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fetch_jobs"
+    )
+    plugin = models.ForeignKey(
+        Plugin, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_jobs"
+    )
+    target = models.CharField(max_length=500)
+    category = models.CharField(max_length=32, choices=Category.choices, blank=True)
+    state = models.CharField(
+        max_length=24, choices=FetchJobState.choices, default=FetchJobState.QUEUED
+    )
+    version = models.ForeignKey(
+        PluginVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unchanged = models.BooleanField(default=False)
+    findings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (FetchJobState.DONE, FetchJobState.FAILED)

@@ -5,4 +5,15 @@ from pluginstore import views_developer as views
 app_name = "developer"
 urlpatterns = [
     path("plugins/", views.plugin_list, name="plugins"),
+    path("plugins/jobs/<int:job_id>/", views.job_detail, name="job"),
+    path("plugins/<int:plugin_id>/", views.plugin_detail, name="plugin"),
+    path("plugins/<int:plugin_id>/refresh/", views.plugin_refresh, name="refresh"),
+    path("plugins/<int:plugin_id>/category/", views.plugin_category, name="category"),
+    path("plugins/<int:plugin_id>/versions/<int:number>/", views.version_detail, name="version"),
+    path("plugins/<int:plugin_id>/testers/", views.tester_invite, name="tester_invite"),
+    path(
+        "plugins/<int:plugin_id>/testers/<int:invitation_id>/remove/",
+        views.tester_remove,
+        name="tester_remove",
+    ),
 ]

@@ -1,10 +1,205 @@
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.exceptions import ApplicationError
+from pluginstore import permissions, selectors, services
+from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
+from pluginstore.models import FetchJob, Plugin, PluginVersion
+from pluginstore.presenters import findings_by_field
 
 
-@login_required
+def developer_required(view):
+    """Developer pages are for developers; others learn how to get access."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_register_plugins(request.user):
+            raise PermissionDenied("Developer pages are for developer accounts.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _owned_plugin(request, plugin_id: int) -> Plugin:
+    # Someone else's plugin is a 404, not a 403: its existence is not ours to tell.
+    plugin = get_object_or_404(Plugin.objects.select_related("owner"), pk=plugin_id)
+    if not permissions.can_manage(request.user, plugin):
+        raise Http404
+    return plugin
+
+
+@developer_required
+@require_http_methods(["GET", "POST"])
 def plugin_list(request):
-    if not request.user.is_developer:
-        raise PermissionDenied
-    return render(request, "pluginstore/developer_plugins.html", {"plugins": []})
+    form = RegisterPluginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.plugin_registration_start(
+                user=request.user,
+                target=form.cleaned_data["target"],
+                category=form.cleaned_data["category"],
+            )
+        except ApplicationError as error:
+            form.add_error("target", error.message)
+        else:
+            return redirect("developer:job", job_id=job.pk)
+    context = {
+        "form": form,
+        "plugins": selectors.developer_plugins(request.user),
+        "testing": selectors.plugins_testing(request.user),
+        "jobs": selectors.recent_jobs(request.user),
+    }
+    return render(
+        request, "pluginstore/developer_plugins.html", context, status=400 if form.errors else 200
+    )
+
+
+@developer_required
+@require_GET
+def job_detail(request, job_id: int):
+    job = get_object_or_404(
+        FetchJob.objects.select_related("plugin", "version"), pk=job_id, requested_by=request.user
+    )
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_job_json(job))
+    context = {"job": job, "groups": findings_by_field(job.findings), "steps": _job_steps(job)}
+    return render(request, "pluginstore/job_detail.html", context)
+
+
+def _job_json(job: FetchJob) -> dict:
+    return {
+        "state": job.state,
+        "label": job.get_state_display(),
+        "finished": job.is_finished,
+        "url": reverse("developer:job", kwargs={"job_id": job.pk}),
+    }
+
+
+def _job_steps(job: FetchJob) -> list[tuple[str, str]]:
+    """The progress steps and whether each is done, current or waiting."""
+    order = ["queued", "fetching", "checking", "done"]
+    labels = ["Queued", "Fetching manifest and spec", "Checking", "Finished"]
+    current = order.index(job.state) if job.state in order else len(order) - 1
+    if job.state == "failed":
+        return [(label, "done" if i < 3 else "failed") for i, label in enumerate(labels)]
+    return [
+        (
+            label,
+            "done"
+            if i < current or job.state == "done"
+            else "current"
+            if i == current
+            else "waiting",
+        )
+        for i, label in enumerate(labels)
+    ]
+
+
+@developer_required
+@require_GET
+def plugin_detail(request, plugin_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    latest = plugin.latest_version
+    context = {
+        "plugin": plugin,
+        "latest": latest,
+        "live": plugin.live_version,
+        "groups": findings_by_field(latest.findings) if latest else [],
+        "versions": selectors.plugin_versions(plugin),
+        "testers": selectors.plugin_testers(plugin),
+        "history": plugin.status_changes.select_related("changed_by")[:20],
+        "category_form": CategoryForm(initial={"category": plugin.category}),
+        "invite_form": InviteTesterForm(),
+        "can_refresh": permissions.can_refresh(request.user, plugin),
+        "can_invite": permissions.can_invite_testers(request.user, plugin),
+        "tester_limit": _tester_limit(),
+    }
+    return render(request, "pluginstore/developer_plugin_detail.html", context)
+
+
+def _tester_limit() -> int:
+    from django.conf import settings
+
+    return settings.UNVERIFIED_DEVELOPER_LIMIT
+
+
+@developer_required
+@require_GET
+def version_detail(request, plugin_id: int, number: int):
+    plugin = _owned_plugin(request, plugin_id)
+    version = get_object_or_404(PluginVersion, plugin=plugin, number=number)
+    context = {"plugin": plugin, "version": version, "groups": findings_by_field(version.findings)}
+    return render(request, "pluginstore/developer_version_detail.html", context)
+
+
+@developer_required
+@require_POST
+def plugin_refresh(request, plugin_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    try:
+        job = services.plugin_refresh_start(user=request.user, plugin_id=plugin.pk)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("developer:plugin", plugin_id=plugin.pk)
+    return redirect("developer:job", job_id=job.pk)
+
+
+@developer_required
+@require_POST
+def plugin_category(request, plugin_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    form = CategoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the store's categories.")
+    else:
+        try:
+            services.plugin_set_category(
+                user=request.user, plugin_id=plugin.pk, category=form.cleaned_data["category"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Category saved.")
+    return redirect("developer:plugin", plugin_id=plugin.pk)
+
+
+@developer_required
+@require_POST
+def tester_invite(request, plugin_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    form = InviteTesterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the email address of a developer account.")
+    else:
+        try:
+            invitation = services.tester_invite(
+                plugin_id=plugin.pk, by=request.user, email=form.cleaned_data["email"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"{invitation.developer.email} can now install {plugin.display_name}."
+            )
+    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#testers")
+
+
+@developer_required
+@require_POST
+def tester_remove(request, plugin_id: int, invitation_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    try:
+        services.tester_remove(plugin_id=plugin.pk, by=request.user, invitation_id=invitation_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Tester removed.")
+    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#testers")

@@ -1,5 +1,101 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exceptions import ApplicationError
+from pluginstore import permissions, selectors, services
+from pluginstore.models import Category, Plugin
+
+PAGE_SIZE = 24
 
 
+@require_GET
 def store_list(request):
-    return render(request, "pluginstore/store_list.html", {"plugins": []})
+    query = selectors.StoreQuery.from_params(request.GET)
+    paginator = Paginator(selectors.store_plugins(query), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
+    for plugin in page.object_list:
+        plugin.is_installed = plugin.pk in installed
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "query": query,
+        "categories": Category.choices,
+        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
+        "querystring": params.urlencode(),
+    }
+    return render(request, "pluginstore/store_list.html", context)
+
+
+def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:
+    plugin = selectors.store_plugin_detail(slug)
+    if plugin is None:
+        raise Http404
+    testers = selectors.tester_ids(plugin) if plugin.status == "unverified" else frozenset()
+    has_installed = bool(selectors.installed_plugin_ids(request.user, [plugin.pk]))
+    if not permissions.can_view(
+        request.user, plugin, tester_ids=testers, has_installed=has_installed
+    ):
+        raise Http404
+    return plugin, testers, has_installed
+
+
+@require_GET
+def store_detail(request, slug: str):
+    plugin, testers, has_installed = _visible_plugin(request, slug)
+    version = plugin.live_version or plugin.latest_version
+    context = {
+        "plugin": plugin,
+        "version": version,
+        "verdict": permissions.install_verdict(request.user, plugin, tester_ids=testers),
+        "has_installed": has_installed,
+        "is_owner": permissions.is_owner(request.user, plugin),
+    }
+    return render(request, "pluginstore/store_detail.html", context)
+
+
+@login_required
+@require_POST
+def install(request, slug: str):
+    plugin, _, _ = _visible_plugin(request, slug)
+    try:
+        services.installation_create(user=request.user, plugin_id=plugin.pk)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{plugin.display_name} is installed.")
+    return redirect("store:detail", slug=plugin.slug)
+
+
+@login_required
+@require_POST
+def uninstall(request, slug: str):
+    plugin, _, _ = _visible_plugin(request, slug)
+    if services.installation_delete(user=request.user, plugin_id=plugin.pk):
+        messages.success(request, f"{plugin.display_name} was uninstalled.")
+    if request.POST.get("from") == "installed" or plugin.status == "banned":
+        return redirect("store:installed")
+    return redirect("store:detail", slug=plugin.slug)
+
+
+@login_required
+@require_GET
+def installed(request):
+    installations = list(selectors.user_installations(request.user))
+    testing = selectors.testing_plugin_ids(request.user, (i.plugin_id for i in installations))
+    me = frozenset([request.user.pk])
+    rows = [
+        (
+            i,
+            permissions.install_verdict(
+                request.user, i.plugin, tester_ids=me if i.plugin_id in testing else frozenset()
+            ),
+        )
+        for i in installations
+    ]
+    return render(request, "pluginstore/installed.html", {"rows": rows})

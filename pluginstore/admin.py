@@ -1,0 +1,105 @@
+from django.contrib import admin
+
+from core.admin import ServiceFSMAdminMixin
+from pluginstore import services
+from pluginstore.models import FetchJob, Plugin, PluginStatusChange, PluginVersion
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = PluginVersion
+    fields = ("number", "fetched_at", "error_count", "warning_count", "content_hash")
+    readonly_fields = fields
+    ordering = ("-number",)
+    show_change_link = True
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = PluginStatusChange
+    fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+    verbose_name_plural = "Status history"
+
+
+@admin.register(Plugin)
+class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
+    fsm_fields = ["status"]
+    fsm_services = {
+        "ban": lambda obj, request, reason="", **kw: services.plugin_ban(
+            plugin_id=obj.pk, by=request.user, reason=reason
+        ),
+        "reinstate": lambda obj, request, reason="", **kw: services.plugin_reinstate(
+            plugin_id=obj.pk, by=request.user, reason=reason
+        ),
+    }
+    list_display = ("display_name", "domain", "owner", "status", "category", "install_count")
+    list_filter = ("status", "category")
+    search_fields = ("name", "domain", "owner__email")
+    list_select_related = ("owner",)
+    readonly_fields = (
+        "owner",
+        "slug",
+        "domain",
+        "manifest_url",
+        "category",
+        "status",
+        "live_version",
+        "latest_version",
+        "name",
+        "description",
+        "logo_url",
+        "install_count",
+        "approved_at",
+        "created_at",
+    )
+    fields = readonly_fields
+    inlines = [StatusChangeInline, VersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PluginVersion)
+class PluginVersionAdmin(admin.ModelAdmin):
+    list_display = ("plugin", "number", "fetched_at", "error_count", "warning_count")
+    list_select_related = ("plugin",)
+    search_fields = ("plugin__name", "plugin__domain")
+    exclude = ("manifest", "spec")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("manifest", "spec")]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FetchJob)
+class FetchJobAdmin(admin.ModelAdmin):
+    list_display = ("target", "kind", "state", "requested_by", "created_at", "finished_at")
+    list_filter = ("state", "kind")
+    list_select_related = ("requested_by",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

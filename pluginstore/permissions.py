@@ -1,0 +1,106 @@
+"""Who may do what with a plugin: PRODUCT.md sections 1 and 2, named once and asked everywhere.
+
+| status     | view the store page              | install / use                              |
+|------------|----------------------------------|--------------------------------------------|
+| unverified | owner, invited testers, reviewers | owner and invited testers (developers only) |
+| approved   | everyone                          | Plus users and developers                   |
+| banned     | owner, past installers, reviewers | nobody                                      |
+"""
+
+from dataclasses import dataclass
+
+from accounts.models import User
+from pluginstore.models import Plugin, PluginStatus
+
+
+def is_reviewer(user: User) -> bool:
+    """Staff in the Reviewers group (or superusers) hold the review permission."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("pluginstore.review_plugin")
+    )
+
+
+def can_ban(user: User) -> bool:
+    """Reviewers with the ban permission ban and reinstate plugins."""
+    return is_reviewer(user) and user.has_perm("pluginstore.ban_plugin")
+
+
+def is_owner(user: User, plugin: Plugin) -> bool:
+    return user.is_authenticated and plugin.owner_id == user.pk
+
+
+def is_tester(user: User, plugin: Plugin, tester_ids: frozenset[int] | None = None) -> bool:
+    """Invited to test; pass tester_ids when the caller already loaded them."""
+    if not user.is_authenticated:
+        return False
+    if tester_ids is not None:
+        return user.pk in tester_ids
+    return plugin.testers.filter(developer_id=user.pk).exists()
+
+
+def can_register_plugins(user: User) -> bool:
+    """Only developers register plugins."""
+    return user.is_authenticated and user.is_active and user.is_developer
+
+
+def can_manage(user: User, plugin: Plugin) -> bool:
+    """The owner, while a developer, manages the plugin (refresh, testers, submissions)."""
+    return can_register_plugins(user) and is_owner(user, plugin)
+
+
+def can_refresh(user: User, plugin: Plugin) -> bool:
+    """A banned plugin stays frozen as it was banned."""
+    return can_manage(user, plugin) and plugin.status != PluginStatus.BANNED
+
+
+def can_invite_testers(user: User, plugin: Plugin) -> bool:
+    """Testers matter only while the plugin is unverified."""
+    return can_manage(user, plugin) and plugin.status == PluginStatus.UNVERIFIED
+
+
+def can_view(user: User, plugin: Plugin, *, tester_ids=None, has_installed: bool = False) -> bool:
+    """Who can open the plugin's store page."""
+    if plugin.status == PluginStatus.APPROVED:
+        return True
+    if is_reviewer(user) or is_owner(user, plugin):
+        return True
+    if plugin.status == PluginStatus.UNVERIFIED:
+        return is_tester(user, plugin, tester_ids)
+    return has_installed  # banned: only to show past installers that it was removed
+
+
+@dataclass(frozen=True)
+class InstallVerdict:
+    allowed: bool
+    reason: str = ""  # "sign_in" | "upgrade" | "banned" | "not_tester" | "not_developer"
+    message: str = ""
+
+
+def install_verdict(user: User, plugin: Plugin, *, tester_ids=None) -> InstallVerdict:
+    """Whether this user may install (and use) this plugin now, and if not, why."""
+    if plugin.status == PluginStatus.BANNED:
+        return InstallVerdict(False, "banned", "This plugin was banned and can no longer be used.")
+    if not user.is_authenticated:
+        return InstallVerdict(False, "sign_in", "Sign in to install plugins.")
+    if not user.is_plus:
+        return InstallVerdict(False, "upgrade", "Upgrade to Plus to install plugins.")
+    if plugin.status == PluginStatus.APPROVED:
+        return InstallVerdict(True)
+    # Unverified: only its developer and the developers invited to test it.
+    if not user.is_developer:
+        return InstallVerdict(
+            False, "not_developer", "This plugin is still in development and not yet approved."
+        )
+    if is_owner(user, plugin) or is_tester(user, plugin, tester_ids):
+        return InstallVerdict(True)
+    return InstallVerdict(
+        False, "not_tester", "Only developers invited to test this plugin can install it."
+    )
+
+
+def can_install(user: User, plugin: Plugin, *, tester_ids=None) -> bool:
+    """Install and use the plugin: see install_verdict for the reason when not."""
+    return install_verdict(user, plugin, tester_ids=tester_ids).allowed

@@ -1,0 +1,18 @@
+"""Shaping stored findings for the pages that show them."""
+
+from itertools import groupby
+
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+def findings_by_field(findings: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Group findings by field, fields with errors first, in a stable order."""
+    ordered = sorted(
+        (f for f in findings if isinstance(f, dict)),
+        key=lambda f: (f.get("field", ""), SEVERITY_ORDER.get(f.get("severity"), 2)),
+    )
+    groups = [
+        (field, list(items)) for field, items in groupby(ordered, key=lambda f: f.get("field", ""))
+    ]
+    groups.sort(key=lambda g: min(SEVERITY_ORDER.get(f.get("severity"), 2) for f in g[1]))
+    return groups

@@ -1,0 +1,484 @@
+"""Every write to plugins, versions, installs and testers goes through here."""
+
+import hashlib
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from core.fetch import check_url
+from pluginstore import permissions
+from pluginstore.models import (
+    Category,
+    FetchJob,
+    FetchJobKind,
+    FetchJobState,
+    Installation,
+    Plugin,
+    PluginStatus,
+    PluginStatusChange,
+    PluginVersion,
+    TesterInvitation,
+)
+
+MAX_OPEN_FETCH_JOBS = 3
+
+
+# Registering and refreshing ---------------------------------------------------------------
+
+
+def plugin_domain_for(manifest_url: str) -> str:
+    """The identity of a plugin: its manifest host, with the port only for localhost plugins."""
+    parts = urlsplit(manifest_url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _manifest_url_or_error(target: str) -> str:
+    from pluginstore.fetching import manifest_url_for
+
+    target = (target or "").strip()
+    if not target:
+        raise ApplicationError("Enter your plugin's domain, for example todo.example.com.")
+    manifest_url = manifest_url_for(target)
+    host = (urlsplit(manifest_url).hostname or "").lower()
+    if host in ("localhost", "127.0.0.1") and not settings.PLUGINSTORE_ALLOW_LOCALHOST:
+        raise ApplicationError(
+            "Localhost plugins can be registered only in local development. "
+            "Deploy your plugin to a public HTTPS domain and register that domain."
+        )
+    # Scheme, port and address literals are refused now rather than after a queued job.
+    check_url(manifest_url)
+    return manifest_url
+
+
+def _check_open_jobs(user: User) -> None:
+    open_jobs = FetchJob.objects.filter(
+        requested_by=user,
+        finished_at__isnull=True,
+        created_at__gte=timezone.now() - timezone.timedelta(minutes=5),
+    ).count()
+    if open_jobs >= MAX_OPEN_FETCH_JOBS:
+        raise ApplicationError("You have several checks running already. Wait for them to finish.")
+
+
+@transaction.atomic
+def plugin_registration_start(*, user: User, target: str, category: str) -> FetchJob:
+    """Queue fetching and checking a new plugin's manifest; the job page shows the progress."""
+    if not permissions.can_register_plugins(user):
+        raise ApplicationError("Only developers can register plugins.")
+    if category not in Category.values:
+        raise ApplicationError("Choose a category for your plugin.")
+    manifest_url = _manifest_url_or_error(target)
+    domain = plugin_domain_for(manifest_url)
+    existing = Plugin.objects.filter(domain=domain).only("owner_id").first()
+    if existing is not None:
+        if existing.owner_id == user.pk:
+            raise ApplicationError(
+                f"You already registered {domain}. Refresh it from its page to fetch a new version."
+            )
+        raise ApplicationError(f"{domain} is already registered by another developer.")
+    _check_open_jobs(user)
+    job = FetchJob.objects.create(
+        kind=FetchJobKind.REGISTER, requested_by=user, target=manifest_url, category=category
+    )
+    _enqueue_fetch(job)
+    return job
+
+
+@transaction.atomic
+def plugin_refresh_start(*, user: User, plugin_id: int) -> FetchJob:
+    """Queue fetching the plugin again; a new version is stored only if the content changed."""
+    plugin = Plugin.objects.get(pk=plugin_id)
+    if not permissions.can_refresh(user, plugin):
+        raise ApplicationError("You can't refresh this plugin.")
+    _check_open_jobs(user)
+    job = FetchJob.objects.create(
+        kind=FetchJobKind.REFRESH, requested_by=user, plugin=plugin, target=plugin.manifest_url
+    )
+    _enqueue_fetch(job)
+    return job
+
+
+def _enqueue_fetch(job: FetchJob) -> None:
+    from pluginstore.tasks import plugin_fetch_task
+
+    plugin_fetch_task.delay_on_commit(job.pk)
+
+
+def fetch_job_run(*, job_id: int) -> FetchJob:
+    """Run one fetch job: fetch, check, and store a version. Safe to run twice."""
+    from pluginstore.fetching import fetch_plugin
+
+    with transaction.atomic():
+        job = FetchJob.objects.select_for_update().get(pk=job_id)
+        if job.is_finished:
+            return job
+        job.state = FetchJobState.FETCHING
+        job.save(update_fields=["state", "updated_at"])
+
+    local = urlsplit(job.target).hostname in ("localhost", "127.0.0.1")
+    fetched = fetch_plugin(
+        job.target, allow_localhost=settings.PLUGINSTORE_ALLOW_LOCALHOST and local
+    )
+    findings = [finding.as_dict() for finding in fetched.report.findings]
+
+    with transaction.atomic():
+        job = FetchJob.objects.select_for_update().get(pk=job_id)
+        if job.is_finished:
+            return job
+        job.findings = findings
+        job.finished_at = timezone.now()
+        if fetched.manifest_bytes is None:
+            job.state = FetchJobState.FAILED
+            job.error = "We could not fetch your manifest. See the findings below."
+        else:
+            try:
+                if job.kind == FetchJobKind.REGISTER:
+                    _register_from_fetch(job, fetched)
+                else:
+                    _refresh_from_fetch(job, fetched)
+                job.state = FetchJobState.DONE
+            except ApplicationError as error:
+                job.state = FetchJobState.FAILED
+                job.error = error.message
+        job.save()
+    return job
+
+
+def _content_hash(manifest: bytes, spec: bytes | None) -> str:
+    digest = hashlib.sha256()
+    digest.update(manifest)
+    digest.update(b"\0")
+    digest.update(spec or b"")
+    return digest.hexdigest()
+
+
+def _jsonable(value):
+    """A parsed document as JSON can store it, or None (YAML may hold dates and the like)."""
+    if value is None:
+        return None
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _decode(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+
+
+def _new_version(plugin: Plugin, fetched, by: User | None, content_hash: str) -> PluginVersion:
+    findings = [finding.as_dict() for finding in fetched.report.findings]
+    last_number = plugin.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    return PluginVersion.objects.create(
+        plugin=plugin,
+        number=last_number + 1,
+        manifest_url=fetched.manifest_url,
+        spec_url=fetched.spec_url or "",
+        manifest_text=_decode(fetched.manifest_bytes),
+        spec_text=_decode(fetched.spec_bytes),
+        manifest=_jsonable(fetched.report.manifest),
+        spec=_jsonable(fetched.report.spec),
+        content_hash=content_hash,
+        findings=findings,
+        error_count=errors,
+        warning_count=len(findings) - errors,
+        fetched_at=timezone.now(),
+        fetched_by=by,
+    )
+
+
+def _unique_slug(domain: str) -> str:
+    base = slugify(domain.replace(".", "-").replace(":", "-"))[:100] or "plugin"
+    slug, n = base, 2
+    while Plugin.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _create_plugin(*, owner: User, manifest_url: str, category: str, fetched) -> Plugin:
+    """A new Unverified plugin with its first version, audited."""
+    domain = plugin_domain_for(manifest_url)
+    try:
+        with transaction.atomic():
+            plugin = Plugin.objects.create(
+                owner=owner,
+                slug=_unique_slug(domain),
+                domain=domain,
+                manifest_url=manifest_url,
+                category=category,
+            )
+    except IntegrityError:
+        raise ApplicationError(f"{domain} is already registered.") from None
+    PluginStatusChange.objects.create(
+        plugin=plugin,
+        changed_by=owner,
+        from_status="",
+        to_status=PluginStatus.UNVERIFIED,
+        reason="Registered",
+    )
+    version = _new_version(
+        plugin, fetched, owner, _content_hash(fetched.manifest_bytes, fetched.spec_bytes)
+    )
+    plugin.latest_version = version
+    _copy_listing_fields(plugin, version)
+    plugin.save(update_fields=["latest_version", "name", "description", "logo_url", "updated_at"])
+    return plugin
+
+
+def _register_from_fetch(job: FetchJob, fetched) -> None:
+    plugin = _create_plugin(
+        owner=job.requested_by,
+        manifest_url=job.target,
+        category=job.category or Category.RETRIEVAL,
+        fetched=fetched,
+    )
+    job.plugin = plugin
+    job.version = plugin.latest_version
+
+
+@transaction.atomic
+def plugin_register_documents(
+    *,
+    owner: User,
+    manifest_url: str,
+    manifest: bytes,
+    spec: bytes | None,
+    spec_url: str | None,
+    category: str,
+) -> Plugin:
+    """Register a plugin from documents already in hand (demo data, imports); no fetching."""
+    from pluginstore.checks import check_plugin
+    from pluginstore.fetching import FetchedPlugin
+
+    if not permissions.can_register_plugins(owner):
+        raise ApplicationError("Only developers can register plugins.")
+    local = urlsplit(manifest_url).hostname in ("localhost", "127.0.0.1")
+    report = check_plugin(manifest, spec, manifest_url=manifest_url, local_development=local)
+    fetched = FetchedPlugin(
+        manifest_url=manifest_url,
+        spec_url=spec_url,
+        manifest_bytes=manifest,
+        spec_bytes=spec,
+        report=report,
+    )
+    return _create_plugin(
+        owner=owner, manifest_url=manifest_url, category=category, fetched=fetched
+    )
+
+
+def _refresh_from_fetch(job: FetchJob, fetched) -> None:
+    plugin = (
+        Plugin.objects.select_for_update(of=("self",))
+        .select_related("latest_version")
+        .get(pk=job.plugin_id)
+    )
+    if plugin.status == PluginStatus.BANNED:
+        raise ApplicationError("This plugin is banned; it can't be refreshed.")
+    content_hash = _content_hash(fetched.manifest_bytes, fetched.spec_bytes)
+    if plugin.latest_version and plugin.latest_version.content_hash == content_hash:
+        job.unchanged = True
+        job.version = plugin.latest_version
+        return
+    version = _new_version(plugin, fetched, job.requested_by, content_hash)
+    plugin.latest_version = version
+    fields = ["latest_version", "updated_at"]
+    if plugin.live_version_id is None:
+        _copy_listing_fields(plugin, version)
+        fields += ["name", "description", "logo_url"]
+    plugin.save(update_fields=fields)
+    job.version = version
+
+
+def _copy_listing_fields(plugin: Plugin, version: PluginVersion) -> None:
+    plugin.name = version.name_for_human[:200]
+    plugin.description = version.description_for_human[:500]
+    logo = version.logo_url
+    plugin.logo_url = logo[:500] if logo.startswith(("https://", "http://")) else ""
+
+
+def _update_search_vector(plugin_id: int) -> None:
+    """Weighted full-text document for the store (PostgreSQL only; SQLite searches with LIKE)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models import Value
+
+    # UPDATE cannot follow a join, so the developer's name goes in as a value.
+    developer = (
+        Plugin.objects.filter(pk=plugin_id).values_list("owner__display_name", flat=True).first()
+    )
+    Plugin.objects.filter(pk=plugin_id).update(
+        search_vector=SearchVector("name", weight="A", config="english")
+        + SearchVector("description", weight="B", config="english")
+        + SearchVector("domain", weight="B", config="simple")
+        + SearchVector(Value(developer or ""), weight="C", config="simple")
+    )
+
+
+def plugin_set_category(*, user: User, plugin_id: int, category: str) -> Plugin:
+    """The owner picks the store category."""
+    plugin = Plugin.objects.get(pk=plugin_id)
+    if not permissions.can_manage(user, plugin):
+        raise ApplicationError("You can't change this plugin.")
+    if category not in Category.values:
+        raise ApplicationError("Choose one of the store's categories.")
+    plugin.category = category
+    plugin.save(update_fields=["category", "updated_at"])
+    return plugin
+
+
+# Status changes ---------------------------------------------------------------------------
+
+
+def _record_status(plugin: Plugin, by: User | None, from_status: str, reason: str) -> None:
+    PluginStatusChange.objects.create(
+        plugin=plugin,
+        changed_by=by,
+        from_status=from_status,
+        to_status=plugin.status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def plugin_version_make_live(
+    *, plugin_id: int, version_id: int, by: User, reason: str = ""
+) -> Plugin:
+    """An approved version goes live; an unverified plugin becomes Approved.
+
+    Called by the review workflow inside its own transaction; the caller has checked that
+    `by` may approve this submission.
+    """
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    version = PluginVersion.objects.get(pk=version_id, plugin_id=plugin_id)
+    if plugin.status == PluginStatus.BANNED:
+        raise ApplicationError("A banned plugin can't be approved; reinstate it first.")
+    if version.error_count:
+        raise ApplicationError("This version has check errors and can't go live.")
+    from_status = plugin.status
+    fields = ["live_version", "name", "description", "logo_url", "updated_at"]
+    if plugin.status == PluginStatus.UNVERIFIED:
+        plugin.approve()
+        plugin.approved_at = timezone.now()
+        fields += ["status", "approved_at"]
+    plugin.live_version = version
+    _copy_listing_fields(plugin, version)
+    plugin.save(update_fields=fields)
+    if from_status != plugin.status:
+        _record_status(plugin, by, from_status, reason or f"Version {version.number} approved")
+    _update_search_vector(plugin.pk)
+    return plugin
+
+
+@transaction.atomic
+def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Ban a plugin: nobody may use it, installs show as removed, the store drops it."""
+    if not permissions.can_ban(by):
+        raise ApplicationError("You are not allowed to ban plugins.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Give the reason for the ban; the developer will see it.")
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if plugin.owner_id == by.pk:
+        raise ApplicationError("You can't ban your own plugin.")
+    if plugin.status == PluginStatus.BANNED:
+        raise ApplicationError("This plugin is already banned.")
+    from_status = plugin.status
+    plugin.ban()
+    plugin.save(update_fields=["status", "updated_at"])
+    _record_status(plugin, by, from_status, reason)
+    return plugin
+
+
+@transaction.atomic
+def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Lift a ban after an appeal: the plugin is Unverified again and must be re-approved."""
+    if not permissions.can_ban(by):
+        raise ApplicationError("You are not allowed to reinstate plugins.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Give the reason for reinstating; the developer will see it.")
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if plugin.status != PluginStatus.BANNED:
+        raise ApplicationError("Only a banned plugin can be reinstated.")
+    plugin.reinstate()
+    # It has to be approved again before the store serves any version of it.
+    plugin.live_version = None
+    plugin.approved_at = None
+    plugin.save(update_fields=["status", "live_version", "approved_at", "updated_at"])
+    _record_status(plugin, by, PluginStatus.BANNED, reason)
+    return plugin
+
+
+# Installs -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def installation_create(*, user: User, plugin_id: int) -> Installation:
+    """Install a plugin for a user allowed to use it; installing twice is harmless."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    verdict = permissions.install_verdict(user, plugin)
+    if not verdict.allowed:
+        raise ApplicationError(verdict.message)
+    installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
+    if created:
+        Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
+    return installation
+
+
+@transaction.atomic
+def installation_delete(*, user: User, plugin_id: int) -> bool:
+    """Uninstall; also how a user clears a removed (banned) plugin from their list."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    deleted, _ = Installation.objects.filter(user=user, plugin=plugin).delete()
+    if deleted:
+        Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
+            install_count=F("install_count") - 1
+        )
+    return bool(deleted)
+
+
+# Testers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
+    """Invite a developer to use the unverified plugin (at most UNVERIFIED_DEVELOPER_LIMIT)."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if not permissions.can_invite_testers(by, plugin):
+        raise ApplicationError("You can invite testers only to your own unverified plugins.")
+    email = (email or "").strip().lower()
+    developer = User.objects.filter(email__iexact=email).first()
+    if developer is None or not developer.is_developer:
+        raise ApplicationError(
+            "There is no developer account with that email. Testers need developer access."
+        )
+    if developer.pk == plugin.owner_id:
+        raise ApplicationError("You own this plugin; you can always use it.")
+    if plugin.testers.filter(developer=developer).exists():
+        raise ApplicationError(f"{developer.email} is already a tester.")
+    limit = settings.UNVERIFIED_DEVELOPER_LIMIT
+    if plugin.testers.count() >= limit:
+        raise ApplicationError(
+            f"An unverified plugin can have at most {limit} testers besides you. "
+            "Remove one, or submit the plugin for review so everyone with Plus can use it."
+        )
+    return TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
+
+
+@transaction.atomic
+def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> None:
+    """The owner removes a tester."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if not permissions.can_manage(by, plugin):
+        raise ApplicationError("You can't change this plugin's testers.")
+    TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()

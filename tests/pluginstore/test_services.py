@@ -1,0 +1,325 @@
+import pytest
+from django.db import connection
+
+from core.exceptions import ApplicationError
+from pluginstore import services
+from pluginstore.models import (
+    FetchJobState,
+    Installation,
+    Plugin,
+    PluginStatus,
+    PluginStatusChange,
+    PluginVersion,
+)
+from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
+from tests.pluginstore.helpers import (
+    approve,
+    ban,
+    fake_fetch,
+    make_plugin,
+    manifest_for,
+    register,
+    spec_for,
+)
+
+
+@pytest.mark.django_db
+def test_registering_fetches_checks_and_stores_an_unverified_plugin(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    developer = DeveloperFactory()
+    calls = fake_fetch(monkeypatch, lambda: (manifest_for("todo.example.com"), spec_for()))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_registration_start(
+            user=developer, target="todo.example.com", category="retrieval"
+        )
+    job.refresh_from_db()
+    assert calls == ["https://todo.example.com/.well-known/ai-plugin.json"]
+    assert job.state == FetchJobState.DONE
+    plugin = job.plugin
+    assert plugin.owner == developer
+    assert plugin.status == PluginStatus.UNVERIFIED
+    assert plugin.domain == "todo.example.com"
+    assert plugin.latest_version.number == 1
+    assert plugin.latest_version.manifest["name_for_human"] == "Test Weather"
+    assert plugin.live_version is None
+    audit = PluginStatusChange.objects.get(plugin=plugin)
+    assert (audit.from_status, audit.to_status, audit.changed_by) == ("", "unverified", developer)
+
+
+@pytest.mark.django_db
+def test_registration_with_errors_still_stores_the_version_with_its_findings(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    bad = manifest_for("bad.example.com", name_for_human="The Best ChatGPT Plugin Ever Made")
+    fake_fetch(monkeypatch, lambda: (bad, spec_for()))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_registration_start(
+            user=DeveloperFactory(), target="bad.example.com", category="retrieval"
+        )
+    job.refresh_from_db()
+    version = job.plugin.latest_version
+    codes = {f["code"] for f in version.findings}
+    assert {"manifest.reserved_words", "manifest.name_for_human.length"} <= codes
+    assert version.error_count >= 2
+    assert not version.is_submittable
+
+
+@pytest.mark.django_db
+def test_an_unreachable_manifest_fails_the_job_and_registers_nothing(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    fake_fetch(monkeypatch, lambda: (None, spec_for()))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_registration_start(
+            user=DeveloperFactory(), target="gone.example.com", category="retrieval"
+        )
+    job.refresh_from_db()
+    assert job.state == FetchJobState.FAILED
+    assert job.error
+    assert not Plugin.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_developers_register_plugins():
+    with pytest.raises(ApplicationError, match="Only developers"):
+        services.plugin_registration_start(
+            user=PlusUserFactory(), target="a.example.com", category="retrieval"
+        )
+
+
+@pytest.mark.django_db
+def test_a_domain_is_registered_once(monkeypatch):
+    owner = DeveloperFactory()
+    register(owner, domain="taken.example.com")
+    with pytest.raises(ApplicationError, match="already registered"):
+        services.plugin_registration_start(
+            user=owner, target="taken.example.com", category="retrieval"
+        )
+    with pytest.raises(ApplicationError, match="another developer"):
+        services.plugin_registration_start(
+            user=DeveloperFactory(), target="https://taken.example.com", category="retrieval"
+        )
+
+
+@pytest.mark.django_db
+def test_localhost_plugins_are_refused_outside_local_development(settings):
+    settings.PLUGINSTORE_ALLOW_LOCALHOST = False
+    with pytest.raises(ApplicationError, match="local development"):
+        services.plugin_registration_start(
+            user=DeveloperFactory(), target="http://localhost:8001", category="retrieval"
+        )
+
+
+@pytest.mark.django_db
+def test_refreshing_makes_a_new_version_only_when_the_content_changed(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    owner = DeveloperFactory()
+    plugin = register(owner, domain="w.example.com")
+    description = {"text": "Weather forecasts for European cities."}
+    fake_fetch(
+        monkeypatch,
+        lambda: (
+            manifest_for("w.example.com", description_for_human=description["text"]),
+            spec_for(),
+        ),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
+    job.refresh_from_db()
+    assert job.unchanged
+    assert plugin.versions.count() == 1
+
+    description["text"] = "Weather forecasts for every European city."
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
+    job.refresh_from_db()
+    assert not job.unchanged
+    assert job.version.number == 2
+    plugin.refresh_from_db()
+    assert plugin.latest_version.number == 2
+    assert plugin.description == "Weather forecasts for every European city."
+
+
+@pytest.mark.django_db
+def test_a_newer_version_of_an_approved_plugin_does_not_replace_the_live_one(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner, status="approved", domain="live.example.com")
+    live_id = plugin.live_version_id
+    fake_fetch(
+        monkeypatch,
+        lambda: (manifest_for("live.example.com", name_for_human="New Weather"), spec_for()),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
+    plugin.refresh_from_db()
+    assert plugin.status == PluginStatus.APPROVED
+    assert plugin.live_version_id == live_id
+    assert plugin.latest_version.number == 2
+    assert plugin.name == "Test Weather"  # the store still shows the approved version
+
+    services.plugin_version_make_live(
+        plugin_id=plugin.pk, version_id=plugin.latest_version_id, by=make_reviewer()
+    )
+    plugin.refresh_from_db()
+    assert plugin.live_version.number == 2
+    assert plugin.name == "New Weather"
+
+
+@pytest.mark.django_db
+def test_a_version_is_immutable():
+    plugin = register(DeveloperFactory())
+    version = plugin.latest_version
+    version.manifest_text = "{}"
+    with pytest.raises(ValueError, match="immutable"):
+        version.save()
+    assert PluginVersion.objects.get(pk=version.pk).manifest_text != "{}"
+
+
+@pytest.mark.django_db
+def test_the_status_field_cannot_be_assigned_directly():
+    plugin = register(DeveloperFactory())
+    with pytest.raises(AttributeError):
+        plugin.status = PluginStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_version_with_errors_cannot_go_live():
+    plugin = register(DeveloperFactory(), name_for_human="My GPT helper")
+    with pytest.raises(ApplicationError, match="check errors"):
+        approve(plugin)
+    plugin.refresh_from_db()
+    assert plugin.status == PluginStatus.UNVERIFIED
+
+
+# Ban and reinstate -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_banning_records_who_when_from_to_and_why():
+    reviewer = make_reviewer()
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    services.plugin_ban(plugin_id=plugin.pk, by=reviewer, reason="Scam.")
+    plugin.refresh_from_db()
+    assert plugin.status == PluginStatus.BANNED
+    audit = plugin.status_changes.first()
+    assert (audit.changed_by, audit.from_status, audit.to_status, audit.reason) == (
+        reviewer,
+        "approved",
+        "banned",
+        "Scam.",
+    )
+    assert audit.created_at is not None
+
+
+@pytest.mark.django_db
+def test_banning_needs_a_reason_and_the_ban_permission():
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    with pytest.raises(ApplicationError, match="reason"):
+        services.plugin_ban(plugin_id=plugin.pk, by=make_reviewer(), reason="  ")
+    staff = DeveloperFactory(is_staff=True)
+    with pytest.raises(ApplicationError, match="not allowed"):
+        services.plugin_ban(plugin_id=plugin.pk, by=staff, reason="x")
+    plugin.refresh_from_db()
+    assert plugin.status == PluginStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_banning_a_banned_plugin_is_refused():
+    plugin = make_plugin(DeveloperFactory(), status="banned")
+    with pytest.raises(ApplicationError, match="already banned"):
+        ban(plugin)
+    assert plugin.status_changes.filter(to_status="banned").count() == 1
+
+
+@pytest.mark.django_db
+def test_reinstating_makes_the_plugin_unverified_and_unlisted():
+    reviewer = make_reviewer()
+    plugin = make_plugin(DeveloperFactory(), status="banned")
+    services.plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason="Appeal accepted.")
+    plugin.refresh_from_db()
+    assert plugin.status == PluginStatus.UNVERIFIED
+    assert plugin.live_version is None
+    audit = plugin.status_changes.first()
+    assert (audit.from_status, audit.to_status, audit.reason) == (
+        "banned",
+        "unverified",
+        "Appeal accepted.",
+    )
+
+
+@pytest.mark.django_db
+def test_reinstating_needs_a_banned_plugin_and_the_permission():
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    with pytest.raises(ApplicationError, match="Only a banned"):
+        services.plugin_reinstate(plugin_id=plugin.pk, by=make_reviewer(), reason="x")
+    banned = make_plugin(DeveloperFactory(), status="banned")
+    with pytest.raises(ApplicationError, match="not allowed"):
+        services.plugin_reinstate(plugin_id=banned.pk, by=PlusUserFactory(), reason="x")
+
+
+# Installs and testers ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_installing_counts_once_and_uninstalling_counts_down():
+    user = PlusUserFactory()
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    services.installation_create(user=user, plugin_id=plugin.pk)
+    services.installation_create(user=user, plugin_id=plugin.pk)
+    plugin.refresh_from_db()
+    assert plugin.install_count == 1
+    assert services.installation_delete(user=user, plugin_id=plugin.pk)
+    plugin.refresh_from_db()
+    assert plugin.install_count == 0
+
+
+@pytest.mark.django_db
+def test_a_banned_plugin_cannot_be_installed_and_existing_installs_stay_listed():
+    user = PlusUserFactory()
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    services.installation_create(user=user, plugin_id=plugin.pk)
+    ban(plugin)
+    with pytest.raises(ApplicationError, match="banned"):
+        services.installation_create(user=user, plugin_id=plugin.pk)
+    assert Installation.objects.filter(user=user, plugin=plugin).exists()
+
+
+@pytest.mark.django_db
+def test_the_hundred_and_first_tester_is_refused_with_a_clear_message(settings):
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner)
+    developers = DeveloperFactory.create_batch(settings.UNVERIFIED_DEVELOPER_LIMIT + 1)
+    for developer in developers[:-1]:
+        services.tester_invite(plugin_id=plugin.pk, by=owner, email=developer.email)
+    with pytest.raises(ApplicationError, match="at most 100 testers"):
+        services.tester_invite(plugin_id=plugin.pk, by=owner, email=developers[-1].email)
+    assert plugin.testers.count() == 100
+
+
+@pytest.mark.django_db
+def test_only_developers_can_be_invited_and_only_by_the_owner():
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner)
+    with pytest.raises(ApplicationError, match="developer account"):
+        services.tester_invite(plugin_id=plugin.pk, by=owner, email=PlusUserFactory().email)
+    with pytest.raises(ApplicationError, match="own unverified"):
+        services.tester_invite(
+            plugin_id=plugin.pk, by=DeveloperFactory(), email=DeveloperFactory().email
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_approval_fills_the_search_document():
+    plugin = make_plugin(DeveloperFactory(), status="approved", name_for_human="Rain Radar")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text FROM pluginstore_plugin WHERE id = %s", [plugin.pk]
+        )
+        document = cursor.fetchone()[0]
+    assert "'rain'" in document and "'radar'" in document
