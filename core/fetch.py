@@ -232,6 +232,13 @@ def fetch_url(
             )
 
 
+def check_url(url: str, *, allow_localhost: bool | None = None) -> None:
+    """Refuse at once, with no I/O, a URL that fetch_url would refuse before connecting."""
+    if allow_localhost is None:
+        allow_localhost = bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False))
+    _parse_target(url, allow_localhost=allow_localhost)
+
+
 def _parse_target(url: str, *, allow_localhost: bool) -> _Target:
     """Check everything about url that needs no I/O: scheme, shape, host literal, port, https."""
     url = url.strip()
