@@ -179,9 +179,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+REDIS_URL = env("REDIS_URL", default="")
+
+# allauth keeps its rate-limit counters and used TOTP codes in the cache, so every web process
+# must share one: with per-process memory, each gunicorn worker would count (and remember) on
+# its own. Without Redis there is one process (`make run`), and local memory is enough.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pluginstore",
+            # Like the broker: a frozen Redis fails a request fast instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery. With REDIS_URL unset the broker is kombu's filesystem transport, which needs no
 # server, so `make run` still runs a real worker on a fresh machine.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(BASE_DIR / ".run" / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -36,6 +36,10 @@ else:
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_pluginstore")}
 
+# Each test process its own cache, whatever REDIS_URL says: rate-limit counters must not leak
+# between tests or between concurrent runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Serve static files from the finders: no collectstatic before tests, no missing-folder warning.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
