@@ -4,7 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django_fsm import TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 
@@ -18,19 +21,70 @@ class ServiceFSMAdminMixin(FSMAdminMixin):
     button without re-checking the transition's ``permission``. Here every POST re-checks it
     (403 and no change when refused) and then hands over to the service, which locks the row,
     checks again and writes the audit trail.
+
+    A button press is a decision, not an edit of the row: it is handled before Django's
+    change form, so it needs the transition's named permission (plus view access to the
+    object), not the model's change permission. Reviewers may decide without being able to
+    edit the fields.
     """
 
     # transition name -> callable(obj, request, **form_data) that runs the service
     fsm_services: dict[str, Callable[..., Any]] = {}
 
-    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
-        transition = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
-        if not transition.has_perm(obj, user=request.user):
+    def _check_fsm_transition(self, *, obj, transition_name, request):
+        """The transition, if this user may take it on this object; PermissionDenied if not."""
+        try:
+            transition = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
+        except (AttributeError, TypeError, ValueError):
+            raise PermissionDenied("There is no such action.") from None
+        if (
+            not self.is_fsm_transition_visible(transition)
+            or transition_name not in self.fsm_services
+            or not transition.has_perm(obj, user=request.user)
+        ):
             raise PermissionDenied("You may not take this action.")
-        service = self.fsm_services.get(transition_name)
-        if service is None:
-            raise PermissionDenied("This action has no service behind it.")
-        label = self.get_fsm_label(transition)
+        return transition
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and request.POST.get(self.fsm_post_param):
+            return self._fsm_button_view(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _fsm_button_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        transition_name = request.POST[self.fsm_post_param]
+        transition = self._check_fsm_transition(
+            obj=obj, transition_name=transition_name, request=request
+        )
+        if self.get_fsm_transition_form(transition):
+            # Transitions that need input (a note, a reason) continue on their own form.
+            return super().response_change(request, obj)
+        self._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request)
+        return HttpResponseRedirect(
+            add_preserved_filters(
+                {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+                request.path,
+            )
+        )
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            if not self.has_view_or_change_permission(request, obj):
+                raise PermissionDenied
+            self._check_fsm_transition(obj=obj, transition_name=transition_name, request=request)
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
+        self._check_fsm_transition(obj=obj, transition_name=transition_name, request=request)
+        service = self.fsm_services[transition_name]
+        label = self.get_fsm_label(
+            self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
+        )
         try:
             service(obj, request, **(kwargs or {}))
         except (ApplicationError, TransitionNotAllowed) as error:
