@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
+from core.fsm import RefreshableProtectedFSMMixin
 from core.models import TimeStampedModel
 
 
@@ -117,7 +118,7 @@ def _can_decide(instance: "DeveloperAccessRequest", user) -> bool:
     return can_decide_developer_access(user, instance)
 
 
-class DeveloperAccessRequest(TimeStampedModel):
+class DeveloperAccessRequest(RefreshableProtectedFSMMixin, TimeStampedModel):
     """A Plus user's request to become a developer; staff grant or decline it."""
 
     user = models.ForeignKey(
