@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import FSMField, transition
+
+from core.fsm import RefreshableProtectedFSMMixin
+
+
+class SubmissionState(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+
+
+class Criterion(models.TextChoices):
+    """The review criteria of PRODUCT.md section 4."""
+
+    C1 = "C1", "Follows the content policy"
+    C2 = "C2", "Follows the brand guidelines"
+    C3 = (
+        "C3",
+        (
+            "Works as the submission describes it (the manifest and spec can be fetched and "
+            "installed as given)"
+        ),
+    )
+    C4 = "C4", "Returns informative error messages"
+    C5 = "C5", "Operation names (operationIds) are descriptive"
+    C6 = "C6", "The manifest is simple and concise"
+    C7 = "C7", "Correct grammar, and the plugin description ends with punctuation"
+    C8 = "C8", "States geographical or functional limits in the description"
+    C9 = "C9", 'No "plugin", "ChatGPT", "OpenAI" or "GPT" in the plugin name or description'
+    C10 = "C10", "Asks the user to confirm before it takes an action"
+    C11 = "C11", "Uses OAuth if it takes actions in the world"
+
+    @property
+    def auto(self) -> bool:
+        """Machine checks (PRODUCT.md section 5) partly cover this criterion."""
+        return self.value in AUTO_CRITERIA
+
+
+AUTO_CRITERIA = frozenset({"C3", "C5", "C6", "C7", "C9", "C11"})
+
+
+class CriterionOutcome(models.TextChoices):
+    PASS = "pass", "Pass"
+    FAIL = "fail", "Fail"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+# Transition permissions ask the named rules in reviews.permissions (imported late: the
+# rules need the models).
+def _may_review(instance: "Submission", user) -> bool:
+    from reviews.permissions import can_review
+
+    return can_review(user, instance)
+
+
+def _may_decide(instance: "Submission", user) -> bool:
+    from reviews.permissions import can_decide
+
+    return can_decide(user, instance)
+
+
+def _may_withdraw(instance: "Submission", user) -> bool:
+    from reviews.permissions import can_withdraw
+
+    return can_withdraw(user, instance)
+
+
+def _may_ban(instance: "Submission", user) -> bool:
+    from pluginstore.permissions import can_ban
+
+    return can_ban(user) and instance.plugin.owner_id != user.pk
+
+
+class Submission(RefreshableProtectedFSMMixin, models.Model):
+    """A request to review one version of one plugin; its state changes only in services."""
+
+    plugin = models.ForeignKey(
+        "pluginstore.Plugin", on_delete=models.PROTECT, related_name="submissions"
+    )
+    version = models.ForeignKey(
+        "pluginstore.PluginVersion", on_delete=models.PROTECT, related_name="submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    state = FSMField(
+        default=SubmissionState.SUBMITTED,
+        choices=SubmissionState.choices,
+        protected=True,
+        db_index=True,
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_submissions",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Written by the developer when submitting, for the reviewer.
+    note_to_reviewer = models.TextField(blank=True, max_length=5000)
+    # Sent to the developer with the decision.
+    developer_note = models.TextField(blank=True, max_length=5000)
+    # Reviewers only; never shown to the developer.
+    reviewer_private_note = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        permissions = [
+            ("review_submission", "Can claim, release, approve and reject submissions"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plugin"],
+                condition=Q(state__in=OPEN_STATES),
+                name="submission_one_open_per_plugin",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=SubmissionState.values), name="submission_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(state__in=OPEN_STATES),
+                name="submission_queue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} of {self.plugin_id} v{self.version_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+    # Transitions are called only by reviews.services, which lock the row, audit and notify.
+    @transition(
+        field=state,
+        source=SubmissionState.SUBMITTED,
+        target=SubmissionState.IN_REVIEW,
+        permission=_may_review,
+        custom={"label": "Claim"},
+    )
+    def claim(self, by) -> None:
+        """A reviewer takes the submission so no one else works on it."""
+        self.claimed_by = by
+
+    @transition(
+        field=state,
+        source=SubmissionState.IN_REVIEW,
+        target=SubmissionState.SUBMITTED,
+        permission=_may_decide,
+        custom={"label": "Release"},
+    )
+    def release(self) -> None:
+        """Back to the queue, in its original place."""
+        self.claimed_by = None
+
+    @transition(
+        field=state,
+        source=SubmissionState.IN_REVIEW,
+        target=SubmissionState.APPROVED,
+        permission=_may_decide,
+        custom={"label": "Approve"},
+    )
+    def approve(self, by, developer_note: str = "", private_note: str = "") -> None:
+        """The plugin becomes Approved and this version goes live (in the service)."""
+        self._decide(by, developer_note, private_note)
+
+    @transition(
+        field=state,
+        source=SubmissionState.IN_REVIEW,
+        target=SubmissionState.REJECTED,
+        permission=_may_decide,
+        custom={"label": "Reject"},
+    )
+    def reject(self, by, developer_note: str = "", private_note: str = "") -> None:
+        """The plugin stays as it was; the developer sees the failed criteria and the note."""
+        self._decide(by, developer_note, private_note)
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=SubmissionState.REJECTED,
+        permission=_may_ban,
+        custom={"admin": False},  # banning happens on the plugin
+    )
+    def reject_for_ban(self, by, reason: str) -> None:
+        """Banning the plugin rejects its open submission with the ban reason."""
+        self._decide(by, reason, "")
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=SubmissionState.WITHDRAWN,
+        permission=_may_withdraw,
+        custom={"admin": False},  # the developer withdraws on their own pages
+    )
+    def withdraw(self) -> None:
+        """The developer takes the submission back."""
+
+    def _decide(self, by, developer_note: str, private_note: str) -> None:
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.developer_note = developer_note
+        self.reviewer_private_note = private_note
+
+
+class CriterionResult(models.Model):
+    """A reviewer's verdict on one criterion for one decision."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="criterion_results"
+    )
+    criterion = models.CharField(max_length=3, choices=Criterion.choices)
+    result = models.CharField(max_length=4, choices=CriterionOutcome.choices)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["submission", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="criterion_result_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(criterion__in=Criterion.values), name="criterion_result_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=CriterionOutcome.values), name="criterion_result_result"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.result}"
+
+    @property
+    def auto(self) -> bool:
+        return self.criterion in AUTO_CRITERIA
+
+
+class SubmissionEvent(models.Model):
+    """Audit: every change of a submission's state (who, when, from, to, why)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    reason = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class CannedReason(models.Model):
+    """A reusable note for a failed criterion; reviewers edit these in the admin."""
+
+    criterion = models.CharField(max_length=3, choices=Criterion.choices)
+    title = models.CharField(max_length=120)
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["criterion", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "title"], name="canned_reason_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.title}"

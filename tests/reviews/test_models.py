@@ -1,0 +1,73 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.reviewers import REVIEWERS_GROUP
+from reviews.models import AUTO_CRITERIA, Criterion, Submission, SubmissionState
+from tests.factories import DeveloperFactory
+from tests.pluginstore.helpers import register
+
+
+def _raw_submission(plugin, **kwargs) -> Submission:
+    """A row written straight to the database, bypassing the services on purpose."""
+    return Submission.objects.create(
+        plugin=plugin,
+        version=plugin.latest_version,
+        submitted_by=plugin.owner,
+        due_at=timezone.now(),
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_open_submission_for_a_plugin():
+    plugin = register(DeveloperFactory())
+    _raw_submission(plugin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_submission(plugin)
+
+
+@pytest.mark.django_db
+def test_closed_submissions_do_not_count_against_the_one_open_rule():
+    plugin = register(DeveloperFactory())
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                plugin=plugin,
+                version=plugin.latest_version,
+                submitted_by=plugin.owner,
+                due_at=timezone.now(),
+                state=state,
+            )
+            for state in (SubmissionState.REJECTED, SubmissionState.WITHDRAWN)
+        ]
+    )
+    _raw_submission(plugin)
+    assert Submission.objects.filter(plugin=plugin).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_state_cannot_be_assigned_by_hand():
+    submission = _raw_submission(register(DeveloperFactory()))
+    with pytest.raises(AttributeError):
+        submission.state = SubmissionState.APPROVED
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.SUBMITTED
+
+
+def test_the_criteria_are_c1_to_c11_with_the_machine_checked_ones_marked():
+    assert Criterion.values == [f"C{n}" for n in range(1, 12)]
+    assert {c.value for c in Criterion if c.auto} == AUTO_CRITERIA
+    assert "GPT" in Criterion.C9.label
+
+
+@pytest.mark.django_db
+def test_reviewers_hold_the_review_permissions():
+    codenames = set(
+        Group.objects.get(name=REVIEWERS_GROUP)
+        .permissions.filter(content_type__app_label="reviews")
+        .values_list("codename", flat=True)
+    )
+    assert {"review_submission", "view_submission", "change_cannedreason"} <= codenames
+    assert "change_submission" not in codenames
