@@ -1,0 +1,119 @@
+"""Manifest rules about where its URLs live: HTTPS, the API's domain, the contact's domain."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from pluginstore.checks import domains
+from pluginstore.checks.findings import ERROR, WARNING, Finding, clip
+
+_AUTH_URLS = ("client_url", "authorization_url")
+
+
+def _error(code: str, field: str, criterion: str, message: str) -> Finding:
+    return Finding(code=code, severity=ERROR, field=field, criterion=criterion, message=message)
+
+
+def valid_urls(present: dict) -> dict[str, str]:
+    """Field path -> URL, for every manifest URL that passed its own check."""
+    urls = {}
+    api, auth = present.get("api"), present.get("auth")
+    if isinstance(api, dict) and domains.is_http_url(api.get("url")):
+        urls["api.url"] = api["url"]
+    for name in ("logo_url", "legal_info_url"):
+        if domains.is_http_url(present.get(name)):
+            urls[name] = present[name]
+    if isinstance(auth, dict) and auth.get("type") == "oauth":
+        for sub in _AUTH_URLS:
+            if domains.is_http_url(auth.get(sub)):
+                urls[f"auth.{sub}"] = auth[sub]
+    return urls
+
+
+def https_findings(urls: dict[str, str], manifest_url: str | None, local: bool) -> list[Finding]:
+    """manifest.https: every URL, the manifest's own included, uses https outside local dev."""
+    findings = []
+    checked = dict(urls)
+    if manifest_url and domains.is_http_url(manifest_url):
+        checked = {"manifest": manifest_url, **checked}
+    for name, url in checked.items():
+        if urlsplit(url).scheme.lower() != "http" or (local and domains.is_local_url(url)):
+            continue
+        what = "The manifest URL" if name == "manifest" else name
+        findings.append(
+            _error(
+                "manifest.https",
+                name,
+                "C3",
+                f"{what} uses plain http ({clip(url)}); serve it over https:// "
+                "(http is allowed only for localhost in local development).",
+            )
+        )
+    return findings
+
+
+def api_domain_findings(
+    urls: dict[str, str], manifest_url: str | None, local: bool
+) -> list[Finding]:
+    """manifest.api_domain: api.url is on the manifest's root domain or a subdomain of it."""
+    api_url = urls.get("api.url")
+    if not api_url or not manifest_url or not domains.is_http_url(manifest_url):
+        return []
+    api_host, manifest_host = domains.url_host(api_url), domains.url_host(manifest_url)
+    if local and manifest_host in domains.LOCAL_HOSTS:
+        same = api_host in domains.LOCAL_HOSTS and (
+            domains.url_port(api_url) == domains.url_port(manifest_url)
+        )
+        expected = f"{manifest_host}:{domains.url_port(manifest_url)}"
+    else:
+        root = domains.root_domain(manifest_host)
+        same = domains.on_domain(api_host, root)
+        expected = f"{root} or one of its subdomains"
+    if same:
+        return []
+    return [
+        _error(
+            "manifest.api_domain",
+            "api.url",
+            "C3",
+            f"api.url is on {clip(api_host)}, but the manifest is served from "
+            f"{clip(manifest_host)}; serve the OpenAPI spec from {clip(expected, 120)}.",
+        )
+    ]
+
+
+def contact_domain_findings(
+    present: dict, urls: dict[str, str], manifest_url: str | None, local: bool
+) -> list[Finding]:
+    """manifest.contact_domain (warning): legal page and email on the plugin's domain."""
+    legal = urls.get("legal_info_url")
+    email = present.get("contact_email")
+    email = email if domains.is_email(email) else None
+    if manifest_url and domains.is_http_url(manifest_url):
+        manifest_host = domains.url_host(manifest_url)
+        if local and manifest_host in domains.LOCAL_HOSTS:
+            return []
+        target = domains.registrable_domain(manifest_host)
+        found = []
+        if legal and domains.registrable_domain(domains.url_host(legal)) != target:
+            found.append(("legal_info_url", domains.url_host(legal)))
+        if email and domains.registrable_domain(domains.email_domain(email)) != target:
+            found.append(("contact_email", domains.email_domain(email)))
+        return [_contact_warning(name, host, target) for name, host in found]
+    if not legal or not email or domains.is_local_url(legal):
+        return []
+    target = domains.registrable_domain(domains.url_host(legal))
+    if domains.registrable_domain(domains.email_domain(email)) == target:
+        return []
+    return [_contact_warning("contact_email", domains.email_domain(email), target)]
+
+
+def _contact_warning(name: str, host: str, target: str) -> Finding:
+    return Finding(
+        code="manifest.contact_domain",
+        severity=WARNING,
+        field=name,
+        criterion="C3",
+        message=f"{name} is on {clip(host)}, not on {clip(target)}; reviewers expect the legal "
+        "page and the contact address on the same domain as the plugin. Move it there if you can.",
+    )

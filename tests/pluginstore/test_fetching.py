@@ -1,0 +1,199 @@
+"""Fetching a plugin: the manifest URL for what people type, and fetch failures as findings."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import ApplicationError
+from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES, FetchError, FetchResult
+from pluginstore import fetching
+from pluginstore.fetching import fetch_plugin, manifest_url_for
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MANIFEST_BYTES = (FIXTURES / "good_manifest.json").read_bytes()
+SPEC_BYTES = (FIXTURES / "good_openapi.yaml").read_bytes()
+MANIFEST_URL = "https://todo.example.com/.well-known/ai-plugin.json"
+SPEC_URL = "https://api.todo.example.com/openapi.yaml"
+
+
+# manifest_url_for ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("example.com", "https://example.com/.well-known/ai-plugin.json"),
+        ("  todo.example.com  ", "https://todo.example.com/.well-known/ai-plugin.json"),
+        ("Todo.Example.COM", "https://todo.example.com/.well-known/ai-plugin.json"),
+        ("https://example.com", "https://example.com/.well-known/ai-plugin.json"),
+        ("https://example.com/", "https://example.com/.well-known/ai-plugin.json"),
+        ("http://example.com", "http://example.com/.well-known/ai-plugin.json"),
+        ("http://localhost:8001", "http://localhost:8001/.well-known/ai-plugin.json"),
+        ("localhost:8001", "http://localhost:8001/.well-known/ai-plugin.json"),
+        ("127.0.0.1:8001/", "http://127.0.0.1:8001/.well-known/ai-plugin.json"),
+        ("https://example.com/plugin/manifest.json", "https://example.com/plugin/manifest.json"),
+        ("https://example.com/ai-plugin.JSON?v=2", "https://example.com/ai-plugin.JSON?v=2"),
+        (
+            "example.com/.well-known/ai-plugin.json",
+            "https://example.com/.well-known/ai-plugin.json",
+        ),
+        ("https://example.com/#top", "https://example.com/.well-known/ai-plugin.json"),
+    ],
+)
+def test_manifest_url_for_what_people_type(target, expected):
+    assert manifest_url_for(target) == expected
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "",
+        "   ",
+        None,
+        "ftp://example.com",
+        "file:///etc/passwd",
+        "https://user:secret@example.com",
+        "https://example.com/about",
+        "exa mple.com",
+        "example.com\n/x",
+        "https://",
+        "http://[::1",
+        "https://example.com:port/",
+        "not a domain!",
+        "example." + "a" * 3000 + ".com",
+    ],
+)
+def test_manifest_url_for_refuses_unusable_input_with_a_clear_message(target):
+    with pytest.raises(ApplicationError) as caught:
+        manifest_url_for(target)
+    assert caught.value.message and len(caught.value.message) < 400
+
+
+# fetch_plugin ----------------------------------------------------------------------------------
+
+
+class FakeWeb:
+    """Stands in for core.fetch.fetch_url: URL -> bytes or a FetchError, recording each call."""
+
+    def __init__(self, pages: dict):
+        self.pages = pages
+        self.calls: list[tuple[str, int, object]] = []
+
+    def __call__(self, url, *, max_bytes, allow_localhost=None, deadline=15.0, accept=""):
+        self.calls.append((url, max_bytes, allow_localhost))
+        page = self.pages.get(url)
+        if page is None:
+            raise FetchError("fetch.http_status", f"{url} answered HTTP 404 Not Found.")
+        if isinstance(page, Exception):
+            raise page
+        return FetchResult(url, url, 200, "application/json", page)
+
+
+@pytest.fixture
+def web(monkeypatch):
+    fake = FakeWeb({MANIFEST_URL: MANIFEST_BYTES, SPEC_URL: SPEC_BYTES})
+    monkeypatch.setattr(fetching, "fetch_url", fake)
+    return fake
+
+
+def test_fetching_a_good_plugin_gives_both_documents_and_a_clean_report(web):
+    fetched = fetch_plugin("todo.example.com")
+    assert fetched.manifest_url == MANIFEST_URL and fetched.spec_url == SPEC_URL
+    assert fetched.manifest_bytes == MANIFEST_BYTES and fetched.spec_bytes == SPEC_BYTES
+    assert fetched.report.ok and fetched.report.findings == ()
+    assert fetched.report.manifest["name_for_model"] == "todo_list"
+    assert fetched.report.spec["openapi"] == "3.0.1"
+    assert [(url, cap) for url, cap, _ in web.calls] == [
+        (MANIFEST_URL, MANIFEST_MAX_BYTES),
+        (SPEC_URL, SPEC_MAX_BYTES),
+    ]
+
+
+def test_a_manifest_that_cannot_be_fetched_is_one_finding_and_nothing_more(web):
+    web.pages[MANIFEST_URL] = FetchError("fetch.timeout", "It took too long. Make it faster.")
+    fetched = fetch_plugin("todo.example.com")
+    assert fetched.manifest_bytes is None and fetched.spec_bytes is None
+    assert fetched.spec_url is None
+    assert [f.as_dict() for f in fetched.report.findings] == [
+        {
+            "code": "fetch.timeout",
+            "severity": "error",
+            "field": "manifest",
+            "criterion": "C3",
+            "message": "Could not fetch the manifest: It took too long. Make it faster.",
+        }
+    ]
+    assert len(web.calls) == 1
+
+
+def test_a_spec_that_cannot_be_fetched_is_reported_on_api_url_with_the_manifest_findings(web):
+    manifest = json.loads(MANIFEST_BYTES)
+    manifest["name_for_human"] = "The Todo List Plugin!"
+    web.pages[MANIFEST_URL] = json.dumps(manifest).encode()
+    del web.pages[SPEC_URL]
+    fetched = fetch_plugin("todo.example.com")
+    assert fetched.manifest_bytes is not None and fetched.spec_bytes is None
+    assert fetched.spec_url == SPEC_URL
+    assert [(f.code, f.field) for f in fetched.report.findings] == [
+        ("manifest.name_for_human.length", "name_for_human"),
+        ("manifest.reserved_words", "name_for_human"),
+        ("fetch.http_status", "api.url"),
+    ]
+    assert "OpenAPI spec" in fetched.report.findings[-1].message
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [b"<html>Not found</html>", b'{"api": {"type": "openapi", "url": "openapi.yaml"}}'],
+)
+def test_the_spec_is_fetched_only_when_the_manifest_names_a_usable_url(web, manifest):
+    web.pages[MANIFEST_URL] = manifest
+    fetched = fetch_plugin("todo.example.com")
+    assert len(web.calls) == 1 and fetched.spec_url is None
+    assert not fetched.report.ok
+    assert not [f for f in fetched.report.findings if f.code.startswith(("spec.", "fetch."))]
+
+
+def test_spec_problems_come_from_the_fetched_spec(web):
+    web.pages[SPEC_URL] = b"swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    fetched = fetch_plugin(MANIFEST_URL)
+    assert [f.code for f in fetched.report.findings] == ["spec.openapi"]
+    assert fetched.spec_bytes == web.pages[SPEC_URL]
+
+
+def test_fetch_messages_clip_long_urls(web):
+    long_url = "https://todo.example.com/" + "a" * 1500 + ".json"
+    web.pages[long_url] = FetchError("fetch.too_large", f"{long_url} is larger than the limit.")
+    fetched = fetch_plugin(long_url)
+    assert len(fetched.report.findings[0].message) < 300
+
+
+def test_local_development_relaxes_the_https_and_domain_rules(web, settings):
+    settings.PLUGINSTORE_ALLOW_LOCALHOST = True
+    manifest = json.loads(MANIFEST_BYTES)
+    manifest.update(
+        auth={"type": "none"},
+        api={"type": "openapi", "url": "http://localhost:8001/openapi.yaml"},
+        logo_url="http://localhost:8001/logo.png",
+    )
+    web.pages = {
+        "http://localhost:8001/.well-known/ai-plugin.json": json.dumps(manifest).encode(),
+        "http://localhost:8001/openapi.yaml": SPEC_BYTES,
+    }
+    fetched = fetch_plugin("http://localhost:8001", allow_localhost=True)
+    assert [f.code for f in fetched.report.findings] == ["spec.oauth"]
+    assert [allow for _, _, allow in web.calls] == [True, True]
+
+    fetched = fetch_plugin("http://localhost:8001")  # the setting decides when not told
+    assert [f.code for f in fetched.report.findings] == ["spec.oauth"]
+
+    fetched = fetch_plugin("http://localhost:8001", allow_localhost=False)
+    assert web.calls[-1][2] is False
+    assert {f.code for f in fetched.report.findings} >= {"manifest.https"}
+
+
+def test_a_bad_target_raises_before_anything_is_fetched(web):
+    with pytest.raises(ApplicationError):
+        fetch_plugin("ftp://todo.example.com")
+    assert web.calls == []
