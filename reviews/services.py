@@ -1,0 +1,405 @@
+"""Every write to submissions: one service per transition (STYLE.md example 1).
+
+Each service runs in one transaction: it locks the submission row, checks the named
+permission rule, checks the state *after* the lock, calls the transition, saves only the
+changed fields, writes the audit row and the notification intents (inbox outbox rows).
+
+Races: on PostgreSQL ``SELECT ... FOR UPDATE`` makes the second of two reviewers wait for the
+first to commit and then read the new state, so it gets an ApplicationError ("Another
+reviewer already ..."), never a double decision. SQLite ignores FOR UPDATE but lets one
+writer in at a time (our settings begin transactions IMMEDIATE), with the same outcome.
+Services that touch the plugin too lock the plugin first and the submission second, so two
+services never wait for each other in opposite orders (no deadlock between approve and ban).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from inbox.models import NotificationKind
+from inbox.services import notification_intent_create
+from pluginstore import services as plugin_services
+from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
+from pluginstore.permissions import can_manage
+from reviews import permissions, selectors
+from reviews.models import (
+    OPEN_STATES,
+    Criterion,
+    CriterionOutcome,
+    CriterionResult,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
+
+NOTE_MAX_LENGTH = 5000
+APPEAL_HINT = "To appeal, reply in this plugin's message thread; a reviewer will look again."
+DECISION_FIELDS = ["state", "decided_at", "decided_by", "developer_note", "reviewer_private_note"]
+
+CriterionResults = dict[str, tuple[str, str] | str]
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _lock_submission(submission_id: int) -> Submission:
+    try:
+        return (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("plugin__owner", "version")
+            .get(pk=submission_id)
+        )
+    except Submission.DoesNotExist:
+        raise ApplicationError("This submission does not exist.") from None
+
+
+def _lock_plugin_of(submission_id: int) -> None:
+    """Lock the submission's plugin before the submission (see the module docstring)."""
+    plugin_id = (
+        Submission.objects.filter(pk=submission_id).values_list("plugin_id", flat=True).first()
+    )
+    if plugin_id is None:
+        raise ApplicationError("This submission does not exist.")
+    list(Plugin.objects.select_for_update().filter(pk=plugin_id).values_list("pk", flat=True))
+
+
+def _state_error(submission: Submission, user: User) -> ApplicationError:
+    """Why a transition can't run from the submission's current state, in the user's terms."""
+    state = submission.state
+    if state == SubmissionState.IN_REVIEW and submission.claimed_by_id != user.pk:
+        return ApplicationError("Another reviewer already claimed this submission.")
+    if state == SubmissionState.IN_REVIEW:
+        return ApplicationError("You already claimed this submission.")
+    if state == SubmissionState.SUBMITTED:
+        return ApplicationError("This submission is waiting in the queue; claim it first.")
+    return ApplicationError(_closed_message(submission))
+
+
+def _closed_message(submission: Submission) -> str:
+    return f"This submission was already {submission.get_state_display().lower()}."
+
+
+def _check_reviewer(user: User, submission: Submission, transition_method) -> None:
+    """A reviewer action: the reviewer rule, then the state (after the lock), then the claim."""
+    if not permissions.can_review(user, submission):
+        raise ApplicationError("You may not review this submission.")
+    if not can_proceed(transition_method):
+        raise _state_error(submission, user)
+    if not has_transition_perm(transition_method, user):
+        raise ApplicationError(
+            "Another reviewer claimed this submission; only they can release or decide it."
+        )
+
+
+def _clean_note(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ApplicationError(f"The {what} is too long (at most {NOTE_MAX_LENGTH} characters).")
+    return text
+
+
+def _record(submission: Submission, actor: User, from_state: str, reason: str = "") -> None:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        actor=actor,
+        from_state=from_state,
+        to_state=submission.state,
+        reason=reason,
+    )
+
+
+def _context(submission: Submission, **extra) -> dict:
+    return {
+        "plugin_id": submission.plugin_id,
+        "plugin_name": submission.plugin.display_name,
+        "submission_id": submission.pk,
+        "version_number": submission.version.number,
+        **extra,
+    }
+
+
+def _notify_developer(submission: Submission, kind: str, **extra) -> None:
+    """One intent per submission and state: a re-claim after a release says nothing new."""
+    notification_intent_create(
+        recipient=submission.plugin.owner,
+        kind=kind,
+        event_key=f"submission:{submission.pk}:{submission.state}",
+        context=_context(submission, **extra),
+    )
+
+
+def _criterion_results(submission: Submission, results: CriterionResults) -> list[CriterionResult]:
+    """One result per criterion C1-C11, validated; not saved yet."""
+    unknown = sorted(set(results) - set(Criterion.values))
+    if unknown:
+        raise ApplicationError(f"Unknown criteria: {', '.join(unknown)}.")
+    missing = [c for c in Criterion.values if c not in results]
+    if missing:
+        raise ApplicationError(
+            "Record pass, fail or not applicable for every criterion "
+            f"(missing {', '.join(missing)})."
+        )
+    rows = []
+    for criterion in Criterion.values:
+        value = results[criterion]
+        outcome, note = (value, "") if isinstance(value, str) else value
+        if outcome not in CriterionOutcome.values:
+            raise ApplicationError(f"{criterion}: choose pass, fail or not applicable.")
+        rows.append(
+            CriterionResult(
+                submission=submission,
+                criterion=criterion,
+                result=outcome,
+                note=_clean_note(note, f"note on {criterion}")[:2000],
+            )
+        )
+    return rows
+
+
+def _failed(rows: list[CriterionResult]) -> list[dict]:
+    return [
+        {"criterion": r.criterion, "text": Criterion(r.criterion).label, "note": r.note}
+        for r in rows
+        if r.result == CriterionOutcome.FAIL
+    ]
+
+
+def _latest_status_change_id(plugin_id: int) -> int:
+    return (
+        PluginStatusChange.objects.filter(plugin_id=plugin_id)
+        .order_by("-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+# Developer --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -> Submission:
+    """Ask for the plugin's latest version to be reviewed; it joins the end of the queue."""
+    try:
+        plugin = (
+            Plugin.objects.select_for_update(of=("self",))
+            .select_related("latest_version", "owner")
+            .get(pk=plugin_id)
+        )
+    except Plugin.DoesNotExist:
+        raise ApplicationError("This plugin does not exist.") from None
+    if not can_manage(by, plugin):
+        raise ApplicationError("Only the plugin's developer can submit it for review.")
+    if plugin.status == PluginStatus.BANNED:
+        raise ApplicationError(f"A banned plugin can't be submitted. {APPEAL_HINT}")
+    version = plugin.latest_version
+    if version is None:
+        raise ApplicationError("This plugin has no version to review yet.")
+    if not version.is_submittable:
+        raise ApplicationError(
+            f"Version {version.number} has {version.error_count} check error(s). "
+            "Fix them, refresh the plugin and submit the new version."
+        )
+    if plugin.live_version_id == version.pk:
+        raise ApplicationError(
+            f"Version {version.number} is already live. Refresh the plugin to fetch a newer "
+            "version, then submit that."
+        )
+    note_to_reviewer = _clean_note(note_to_reviewer, "note to the reviewer")
+    already_open = "This plugin already has a submission waiting for review; withdraw it first."
+    if Submission.objects.filter(plugin=plugin, state__in=OPEN_STATES).exists():
+        raise ApplicationError(already_open)
+    now = timezone.now()
+    try:
+        # The database constraint is the last word on "one open submission per plugin".
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                plugin=plugin,
+                version=version,
+                submitted_by=by,
+                submitted_at=now,
+                due_at=now + datetime.timedelta(days=settings.REVIEW_TARGET_DAYS),
+                note_to_reviewer=note_to_reviewer,
+            )
+    except IntegrityError:
+        raise ApplicationError(already_open) from None
+    _record(submission, by, "", note_to_reviewer)
+    position = selectors.queue_position(submission)
+    _notify_developer(
+        submission,
+        NotificationKind.SUBMISSION_RECEIVED,
+        queue_position=position,
+        due_at=submission.due_at,
+        expected_at=selectors.expected_decision_date(submission, position=position),
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_withdraw(*, submission_id: int, by: User, reason: str = "") -> Submission:
+    """The developer takes an open submission back; the plugin stays as it is."""
+    submission = _lock_submission(submission_id)
+    if not permissions.can_withdraw(by, submission):
+        raise ApplicationError("Only the plugin's developer can withdraw its submission.")
+    if not can_proceed(submission.withdraw):
+        raise ApplicationError(_closed_message(submission))
+    from_state = submission.state
+    submission.withdraw()
+    submission.save(update_fields=["state"])
+    _record(submission, by, from_state, _clean_note(reason, "reason"))
+    return submission
+
+
+# Reviewer ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_claim(*, submission_id: int, reviewer: User) -> Submission:
+    """A reviewer takes the submission; nobody else can decide it until it is released."""
+    submission = _lock_submission(submission_id)
+    _check_reviewer(reviewer, submission, submission.claim)
+    from_state = submission.state
+    submission.claim(reviewer)
+    submission.save(update_fields=["state", "claimed_by"])
+    _record(submission, reviewer, from_state)
+    _notify_developer(submission, NotificationKind.REVIEW_STARTED)
+    return submission
+
+
+@transaction.atomic
+def submission_release(*, submission_id: int, reviewer: User, reason: str = "") -> Submission:
+    """The claiming reviewer puts the submission back in the queue, in its old place."""
+    submission = _lock_submission(submission_id)
+    _check_reviewer(reviewer, submission, submission.release)
+    from_state = submission.state
+    submission.release()
+    submission.save(update_fields=["state", "claimed_by"])
+    _record(submission, reviewer, from_state, _clean_note(reason, "reason"))
+    return submission
+
+
+@transaction.atomic
+def submission_approve(
+    *,
+    submission_id: int,
+    reviewer: User,
+    results: CriterionResults,
+    developer_note: str = "",
+    private_note: str = "",
+) -> Submission:
+    """Approve: the plugin becomes Approved and the reviewed version goes live."""
+    _lock_plugin_of(submission_id)
+    submission = _lock_submission(submission_id)
+    _check_reviewer(reviewer, submission, submission.approve)
+    rows = _criterion_results(submission, results)
+    if _failed(rows):
+        raise ApplicationError("A failed criterion means rejecting, not approving.")
+    developer_note = _clean_note(developer_note, "note to the developer")
+    private_note = _clean_note(private_note, "private note")
+    from_state = submission.state
+    submission.approve(reviewer, developer_note, private_note)
+    submission.save(update_fields=DECISION_FIELDS)
+    CriterionResult.objects.bulk_create(rows)
+    plugin_services.plugin_version_make_live(
+        plugin_id=submission.plugin_id,
+        version_id=submission.version_id,
+        by=reviewer,
+        reason=f"Submission {submission.pk} approved",
+    )
+    _record(submission, reviewer, from_state, developer_note)
+    _notify_developer(submission, NotificationKind.APPROVED, developer_note=developer_note)
+    return submission
+
+
+@transaction.atomic
+def submission_reject(
+    *,
+    submission_id: int,
+    reviewer: User,
+    results: CriterionResults,
+    developer_note: str,
+    private_note: str = "",
+) -> Submission:
+    """Reject citing the failed criteria and a note; the plugin's status stays as it was."""
+    submission = _lock_submission(submission_id)
+    _check_reviewer(reviewer, submission, submission.reject)
+    rows = _criterion_results(submission, results)
+    failed = _failed(rows)
+    if not failed:
+        raise ApplicationError("A rejection must name at least one failed criterion.")
+    developer_note = _clean_note(developer_note, "note to the developer")
+    if not developer_note:
+        raise ApplicationError("Write a note telling the developer what to fix.")
+    private_note = _clean_note(private_note, "private note")
+    from_state = submission.state
+    submission.reject(reviewer, developer_note, private_note)
+    submission.save(update_fields=DECISION_FIELDS)
+    CriterionResult.objects.bulk_create(rows)
+    _record(submission, reviewer, from_state, developer_note)
+    _notify_developer(
+        submission,
+        NotificationKind.REJECTED,
+        failed_criteria=failed,
+        developer_note=developer_note,
+    )
+    return submission
+
+
+# Plugin bans ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plugin_ban_with_submission(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Ban the plugin and reject its open submission with the ban reason; tell the owner.
+
+    The owner hears once, of the ban (with the reason and how to appeal), not separately of
+    the rejection it caused.
+    """
+    # Locks the plugin and checks the ban rule, the reason and the plugin's status.
+    plugin = plugin_services.plugin_ban(plugin_id=plugin_id, by=by, reason=reason)
+    reason = reason.strip()
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("plugin__owner", "version")
+        .filter(plugin_id=plugin_id, state__in=OPEN_STATES)
+        .first()
+    )
+    if submission is not None:
+        from_state = submission.state
+        submission.reject_for_ban(by, reason)
+        submission.save(update_fields=DECISION_FIELDS)
+        _record(submission, by, from_state, reason)
+    notification_intent_create(
+        recipient=plugin.owner,
+        kind=NotificationKind.BANNED,
+        event_key=f"plugin:{plugin.pk}:banned:{_latest_status_change_id(plugin.pk)}",
+        context={
+            "plugin_id": plugin.pk,
+            "plugin_name": plugin.display_name,
+            "reason": reason,
+            "appeal": APPEAL_HINT,
+            "rejected_submission_id": submission.pk if submission else None,
+        },
+    )
+    return plugin
+
+
+@transaction.atomic
+def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Lift a ban after an appeal (the plugin is Unverified again) and tell the owner."""
+    plugin = plugin_services.plugin_reinstate(plugin_id=plugin_id, by=by, reason=reason)
+    notification_intent_create(
+        recipient=plugin.owner,
+        kind=NotificationKind.REINSTATED,
+        event_key=f"plugin:{plugin.pk}:reinstated:{_latest_status_change_id(plugin.pk)}",
+        context={
+            "plugin_id": plugin.pk,
+            "plugin_name": plugin.display_name,
+            "reason": reason.strip(),
+        },
+    )
+    return plugin
