@@ -23,7 +23,7 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from kombu import Connection
+from kombu import Connection, Exchange, Queue
 
 from config.celery_app import app as celery_app
 from core.models import WorkerHeartbeat
@@ -155,7 +155,16 @@ def test_a_real_worker_runs_a_task_sent_through_redis(tmp_path, monkeypatch):
         assert conf["broker_connection_retry_on_startup"] is True
     finally:
         exit_code = _stop_worker(worker)
+        _delete_queue(worker.queue)
     assert exit_code == 0, f"the worker did not stop cleanly:\n{worker.output()}"
+
+
+def _delete_queue(name: str) -> None:
+    """Leave nothing behind on a shared Redis: the queue's list and its binding."""
+    with Connection(redis_url()) as redis:
+        queue = Queue(name, Exchange(name), routing_key=name)(redis.default_channel)
+        queue.declare()  # kombu deletes only the bindings this channel knows of
+        queue.delete()
 
 
 @pytest.mark.postgres
