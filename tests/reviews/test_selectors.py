@@ -1,0 +1,65 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reviews import selectors
+from tests.factories import DeveloperFactory, UserFactory, make_reviewer
+from tests.pluginstore.helpers import register
+from tests.reviews.helpers import approve, claim, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(user, submission) -> list[str]:
+    return [action.name for action in selectors.available_transitions(user, submission)]
+
+
+def test_the_queue_is_first_in_first_out_and_counts_those_in_review():
+    reviewer = make_reviewer()
+    first, second, third = (submit(register(DeveloperFactory())) for _ in range(3))
+    claim(first, reviewer)
+    assert [selectors.queue_position(s) for s in (first, second, third)] == [1, 2, 3]
+    approve(first, reviewer)
+    first.refresh_from_db()
+    assert selectors.queue_position(first) is None
+    assert [selectors.queue_position(s) for s in (second, third)] == [1, 2]
+
+
+def test_the_expected_date_is_the_due_date_unless_the_queue_is_longer():
+    submissions = [submit(register(DeveloperFactory())) for _ in range(10)]
+    last = submissions[-1]
+    assert selectors.expected_decision_date(submissions[0]) == submissions[0].due_at
+    # Ten ahead at one decision a day is later than seven days.
+    expected = selectors.expected_decision_date(last, per_day=1.0)
+    assert expected > last.due_at
+    assert expected - timezone.now() == pytest.approx(
+        datetime.timedelta(days=10), abs=datetime.timedelta(seconds=5)
+    )
+
+
+def test_a_closed_submission_has_no_expected_date():
+    reviewer = make_reviewer()
+    submission = approve(claim(submit(register(DeveloperFactory())), reviewer), reviewer)
+    assert selectors.expected_decision_date(submission) is None
+
+
+def test_reviewers_see_claim_then_the_claimer_sees_release_approve_reject():
+    developer = DeveloperFactory()
+    reviewer, other = make_reviewer(), make_reviewer()
+    submission = submit(register(developer))
+    assert _names(reviewer, submission) == ["claim"]
+    assert _names(developer, submission) == ["withdraw"]
+    claim(submission, reviewer)
+    submission.refresh_from_db()
+    assert sorted(_names(reviewer, submission)) == ["approve", "reject", "release"]
+    assert _names(other, submission) == []
+    assert _names(developer, submission) == ["withdraw"]
+    labels = {a.name: a.label for a in selectors.available_transitions(reviewer, submission)}
+    assert labels["approve"] == "Approve"
+
+
+def test_staff_outside_reviewers_and_strangers_see_no_actions():
+    submission = submit(register(DeveloperFactory()))
+    assert _names(UserFactory(is_staff=True), submission) == []
+    assert _names(DeveloperFactory(), submission) == []
