@@ -164,6 +164,10 @@ class PluginVersion(models.Model):
         return self._manifest_str("description_for_human")
 
     @property
+    def description_for_model(self) -> str:
+        return self._manifest_str("description_for_model")
+
+    @property
     def logo_url(self) -> str:
         return self._manifest_str("logo_url")
 

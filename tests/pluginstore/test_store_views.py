@@ -121,6 +121,7 @@ def test_the_detail_page_offers_install_or_says_why_not(client, user_factory, ex
     assert response.status_code == 200
     assert expected in response.content
     assert b"support@" in response.content  # contact link
+    assert b"Get weather forecasts for a European city" in response.content  # for the model
     assert b"/legal" in response.content  # legal link
 
 
