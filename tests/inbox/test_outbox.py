@@ -55,7 +55,7 @@ def test_the_database_refuses_a_duplicate_intent():
         Notification.objects.create(recipient=developer, kind="rejected", event_key="e:1")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_intent_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="inside"):
         notification_intent_create(
