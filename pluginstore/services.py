@@ -152,6 +152,32 @@ def fetch_job_run(*, job_id: int) -> FetchJob:
     return job
 
 
+STALE_JOB_AFTER = timezone.timedelta(minutes=2)
+ABANDON_JOB_AFTER = timezone.timedelta(minutes=30)
+
+
+def fetch_jobs_resume_stale() -> tuple[int, int]:
+    """Re-enqueue jobs whose task never ran (broker down) and give up on very old ones.
+
+    Runs from beat. Re-running a job is safe: fetch_job_run skips finished jobs.
+    """
+    now = timezone.now()
+    unfinished = FetchJob.objects.filter(finished_at__isnull=True)
+    abandoned = unfinished.filter(created_at__lt=now - ABANDON_JOB_AFTER).update(
+        state=FetchJobState.FAILED,
+        finished_at=now,
+        error="The check could not run in time. Please try again.",
+    )
+    stale = list(
+        unfinished.filter(updated_at__lt=now - STALE_JOB_AFTER).values_list("pk", flat=True)
+    )
+    from pluginstore.tasks import plugin_fetch_task
+
+    for job_id in stale:
+        plugin_fetch_task.delay(job_id)
+    return len(stale), abandoned
+
+
 def _content_hash(manifest: bytes, spec: bytes | None) -> str:
     digest = hashlib.sha256()
     digest.update(manifest)

@@ -15,3 +15,9 @@ from pluginstore import services
 def plugin_fetch_task(job_id: int) -> None:
     """Fetch and check a plugin's manifest and spec for a register or refresh job."""
     services.fetch_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def fetch_jobs_resume_stale_task() -> None:
+    """Beat: re-enqueue fetch jobs lost to a broker outage."""
+    services.fetch_jobs_resume_stale()

@@ -245,6 +245,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A heartbeat nobody ran in time is worthless: drop it rather than pile them up.
         "options": {"expires": 30.0},
     },
+    "fetch-jobs-resume-stale": {
+        # Register/refresh jobs whose task was lost while the broker was down.
+        "task": "pluginstore.tasks.fetch_jobs_resume_stale_task",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

@@ -323,3 +323,58 @@ def test_approval_fills_the_search_document():
         )
         document = cursor.fetchone()[0]
     assert "'rain'" in document and "'radar'" in document
+
+
+@pytest.mark.django_db
+def test_a_job_whose_task_never_ran_is_picked_up_again(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from pluginstore.models import FetchJob
+
+    developer = DeveloperFactory()
+    fake_fetch(monkeypatch, lambda: (manifest_for("lost.example.com"), spec_for()))
+    # The broker was down: the on-commit enqueue never happened.
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.plugin_registration_start(
+            user=developer, target="lost.example.com", category="retrieval"
+        )
+    assert services.fetch_jobs_resume_stale() == (0, 0)  # too young to be stale
+    FetchJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - timezone.timedelta(minutes=3)
+    )
+    assert services.fetch_jobs_resume_stale() == (1, 0)
+    job.refresh_from_db()
+    assert job.state == FetchJobState.DONE
+    assert job.plugin.domain == "lost.example.com"
+    # Running it again changes nothing.
+    services.fetch_job_run(job_id=job.pk)
+    assert Plugin.objects.filter(domain="lost.example.com").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_very_old_unfinished_job_is_given_up_with_a_message():
+    from django.utils import timezone
+
+    from pluginstore.models import FetchJob
+
+    job = FetchJob.objects.create(
+        kind="register", requested_by=DeveloperFactory(), target="https://old.example.com/"
+    )
+    FetchJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    services.fetch_jobs_resume_stale()
+    job.refresh_from_db()
+    assert job.state == FetchJobState.FAILED
+    assert "try again" in job.error
+
+
+def test_beat_resumes_stale_fetch_jobs(settings):
+    entries = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "pluginstore.tasks.fetch_jobs_resume_stale_task" in entries
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    assert "pluginstore.tasks.fetch_jobs_resume_stale_task" in app.tasks
