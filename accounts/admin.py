@@ -7,7 +7,7 @@ from accounts.services import (
     developer_access_grant,
     user_set_account_type,
 )
-from core.admin import ServiceFSMAdminMixin
+from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
 from core.exceptions import ApplicationError
 
 
@@ -64,21 +64,12 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AccountTypeChange)
-class AccountTypeChangeAdmin(admin.ModelAdmin):
+class AccountTypeChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "from_type", "to_type", "changed_by", "reason")
     list_filter = ("to_type", "from_type")
     search_fields = ("user__email", "changed_by__email", "reason")
     list_select_related = ("user", "changed_by")
     readonly_fields = ("user", "changed_by", "from_type", "to_type", "reason", "created_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DeveloperAccessRequest)

@@ -100,3 +100,16 @@ class ServiceFSMAdminMixin(FSMAdminMixin):
         if change and request.POST.get(self.fsm_post_param):
             return
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdminMixin:
+    """Records nobody edits in the admin: audit rows, immutable versions, job logs."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

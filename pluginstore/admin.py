@@ -1,19 +1,13 @@
 from django.contrib import admin
 
-from core.admin import ServiceFSMAdminMixin
+from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
 from pluginstore import services
 from pluginstore.models import FetchJob, Plugin, PluginStatusChange, PluginVersion
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class VersionInline(ReadOnlyInline):
@@ -73,7 +67,7 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PluginVersion)
-class PluginVersionAdmin(admin.ModelAdmin):
+class PluginVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("plugin", "number", "fetched_at", "error_count", "warning_count")
     list_select_related = ("plugin",)
     search_fields = ("plugin__name", "plugin__domain")
@@ -82,24 +76,9 @@ class PluginVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in ("manifest", "spec")]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(FetchJob)
-class FetchJobAdmin(admin.ModelAdmin):
+class FetchJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("target", "kind", "state", "requested_by", "created_at", "finished_at")
     list_filter = ("state", "kind")
     list_select_related = ("requested_by",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
