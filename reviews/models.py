@@ -158,7 +158,10 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         source=SubmissionState.SUBMITTED,
         target=SubmissionState.IN_REVIEW,
         permission=_may_review,
-        custom={"label": "Claim"},
+        custom={
+            "label": "Claim",
+            "help_text": "Take it: only you can decide it until you release it.",
+        },
     )
     def claim(self, by) -> None:
         """A reviewer takes the submission so no one else works on it."""
@@ -169,7 +172,7 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         source=SubmissionState.IN_REVIEW,
         target=SubmissionState.SUBMITTED,
         permission=_may_decide,
-        custom={"label": "Release"},
+        custom={"label": "Release", "help_text": "Put it back in the queue, in its old place."},
     )
     def release(self) -> None:
         """Back to the queue, in its original place."""
@@ -180,7 +183,10 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         source=SubmissionState.IN_REVIEW,
         target=SubmissionState.APPROVED,
         permission=_may_decide,
-        custom={"label": "Approve"},
+        custom={
+            "label": "Approve",
+            "help_text": "The plugin is approved and this version goes live.",
+        },
     )
     def approve(self, by, developer_note: str = "", private_note: str = "") -> None:
         """The plugin becomes Approved and this version goes live (in the service)."""
@@ -191,7 +197,10 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         source=SubmissionState.IN_REVIEW,
         target=SubmissionState.REJECTED,
         permission=_may_decide,
-        custom={"label": "Reject"},
+        custom={
+            "label": "Reject",
+            "help_text": "Cite the failed criteria; the plugin stays as it is.",
+        },
     )
     def reject(self, by, developer_note: str = "", private_note: str = "") -> None:
         """The plugin stays as it was; the developer sees the failed criteria and the note."""

@@ -1,18 +1,36 @@
 """Reads of submissions that are more than a get: queue position, expected date, actions."""
 
 import datetime
+import difflib
+import json
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import OPEN_STATES, Submission
+from pluginstore.models import PluginVersion
+from reviews.models import (
+    OPEN_STATES,
+    CriterionResult,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
 
 # The expected date assumes the reviewers keep deciding as many submissions a day as they did
 # over the last THROUGHPUT_WINDOW_DAYS, and at least MIN_DECISIONS_PER_DAY.
 THROUGHPUT_WINDOW_DAYS = 14
 MIN_DECISIONS_PER_DAY = 1.0
+
+# Listing pages need a version's number, not its documents.
+HEAVY_VERSION_FIELDS = (
+    "version__manifest_text",
+    "version__spec_text",
+    "version__manifest",
+    "version__spec",
+    "version__findings",
+)
 
 # Transitions that other services take on the submission's behalf (banning the plugin):
 # never a button.
@@ -67,3 +85,66 @@ def available_transitions(user: User, submission: Submission) -> list[Submission
         for t in submission.get_available_user_state_transitions(user)
         if t.name not in _SERVICE_ONLY_TRANSITIONS
     ]
+
+
+def plugin_submissions(plugin_id: int) -> list[Submission]:
+    """Every submission of a plugin, oldest first, with its audit rows and criterion results.
+
+    Three queries however long the history.
+    """
+    return list(
+        Submission.objects.filter(plugin_id=plugin_id)
+        .select_related("version", "claimed_by", "decided_by")
+        .defer(*HEAVY_VERSION_FIELDS)
+        .prefetch_related(
+            Prefetch("events", queryset=SubmissionEvent.objects.select_related("actor")),
+            Prefetch("criterion_results", queryset=CriterionResult.objects.all()),
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def last_approved_version(submission: Submission) -> PluginVersion | None:
+    """The version to compare this submission's with: the live one, or else the last approved.
+
+    After a ban and reinstatement nothing is live, but the last approved version is still
+    what the reviewer wants to compare with.
+    """
+    live_id = submission.plugin.live_version_id
+    if live_id and live_id != submission.version_id:
+        return PluginVersion.objects.get(pk=live_id)
+    previous = (
+        Submission.objects.filter(plugin_id=submission.plugin_id, state=SubmissionState.APPROVED)
+        .exclude(version_id=submission.version_id)
+        .order_by("-decided_at", "-id")
+        .select_related("version")
+        .first()
+    )
+    return previous.version if previous else None
+
+
+def _pretty(document, text: str) -> list[str]:
+    if document is not None:
+        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.splitlines()
+
+
+def version_diff(submission: Submission) -> str | None:
+    """A unified diff of the manifest and spec from the last approved version; None if none."""
+    base = last_approved_version(submission)
+    if base is None:
+        return None
+    new = submission.version
+    lines = []
+    for label, old_doc, old_text, new_doc, new_text in (
+        ("manifest", base.manifest, base.manifest_text, new.manifest, new.manifest_text),
+        ("spec", base.spec, base.spec_text, new.spec, new.spec_text),
+    ):
+        lines += difflib.unified_diff(
+            _pretty(old_doc, old_text),
+            _pretty(new_doc, new_text),
+            fromfile=f"{label} v{base.number} (approved)",
+            tofile=f"{label} v{new.number}",
+            lineterm="",
+        )
+    return "\n".join(lines)

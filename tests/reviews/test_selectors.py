@@ -3,10 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from pluginstore.models import PluginStatus
 from reviews import selectors
 from tests.factories import DeveloperFactory, UserFactory, make_reviewer
-from tests.pluginstore.helpers import register
-from tests.reviews.helpers import approve, claim, submit
+from tests.pluginstore.helpers import make_plugin, register
+from tests.reviews.helpers import approve, claim, new_version, reject, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,28 @@ def test_staff_outside_reviewers_and_strangers_see_no_actions():
     submission = submit(register(DeveloperFactory()))
     assert _names(UserFactory(is_staff=True), submission) == []
     assert _names(DeveloperFactory(), submission) == []
+
+
+def test_the_diff_compares_a_new_version_with_the_live_one(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    plugin = make_plugin(DeveloperFactory(), status=PluginStatus.APPROVED)
+    first = submit(register(DeveloperFactory()))
+    assert selectors.version_diff(first) is None
+    new_version(plugin, monkeypatch, django_capture_on_commit_callbacks, name_for_human="Rain")
+    diff = selectors.version_diff(submit(plugin))
+    assert '-  "name_for_human": "Test Weather",' in diff
+    assert '+  "name_for_human": "Rain",' in diff
+    assert "manifest v1 (approved)" in diff
+
+
+def test_a_plugins_history_is_three_queries_however_long(django_assert_num_queries):
+    reviewer = make_reviewer()
+    plugin = register(DeveloperFactory())
+    for _ in range(3):
+        submission = claim(submit(plugin), reviewer)
+        reject(submission, reviewer)
+    with django_assert_num_queries(3):
+        history = selectors.plugin_submissions(plugin.pk)
+        assert [len(s.events.all()) for s in history] == [3, 3, 3]
+        assert [s.version.number for s in history] == [1, 1, 1]

@@ -1,0 +1,281 @@
+"""The reviewer's admin: the queue, the submission page with its buttons, canned reasons."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from core.admin import ServiceFSMAdminMixin
+from reviews import selectors, services
+from reviews.forms import ReviewDecisionForm
+from reviews.models import OPEN_STATES, CannedReason, CriterionResult, Submission
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Open submissions unless asked otherwise: the queue is what reviewers come for."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("closed", "Decided or withdrawn"), ("all", "All")]
+
+    def value(self):
+        return super().value() or "open"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(state__in=OPEN_STATES)
+        if self.value() == "closed":
+            return queryset.exclude(state__in=OPEN_STATES)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(overdue)
+        if self.value() == "no":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    fields = ("criterion", "result", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Criteria (this decision)"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _reviewer(obj, request):
+    return {"submission_id": obj.pk, "reviewer": request.user}
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
+    fsm_fields = ["state"]
+    fsm_forms = {"approve": ReviewDecisionForm, "reject": ReviewDecisionForm}
+    fsm_services = {
+        "claim": lambda obj, request, **kw: services.submission_claim(**_reviewer(obj, request)),
+        "release": lambda obj, request, **kw: services.submission_release(
+            **_reviewer(obj, request)
+        ),
+        "approve": lambda obj, request, **kw: services.submission_approve(
+            **_reviewer(obj, request),
+            results=kw["results"],
+            developer_note=kw["developer_note"],
+            private_note=kw["private_note"],
+        ),
+        "reject": lambda obj, request, **kw: services.submission_reject(
+            **_reviewer(obj, request),
+            results=kw["results"],
+            developer_note=kw["developer_note"],
+            private_note=kw["private_note"],
+        ),
+    }
+
+    list_display = (
+        "id",
+        "plugin_link",
+        "version_number",
+        "state",
+        "submitted_at",
+        "due_at",
+        "overdue",
+        "claimed_by",
+        "plugin_status",
+    )
+    list_display_links = ("id",)
+    list_filter = (
+        QueueFilter,
+        "state",
+        "plugin__status",
+        ("claimed_by", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+    )
+    search_fields = ("plugin__name", "plugin__domain", "plugin__owner__email")
+    ordering = ("submitted_at", "id")
+    list_per_page = 50
+    show_full_result_count = False
+
+    readonly_fields = (
+        "plugin_link",
+        "version_number",
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "due_at",
+        "overdue",
+        "claimed_by",
+        "decided_by",
+        "decided_at",
+        "note_to_reviewer",
+        "developer_note",
+        "reviewer_private_note",
+        "findings",
+        "changes_since_approved",
+        "manifest",
+        "spec",
+        "history",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "plugin_link",
+                    "version_number",
+                    "state",
+                    ("submitted_by", "submitted_at"),
+                    ("due_at", "overdue"),
+                    "claimed_by",
+                    ("decided_by", "decided_at"),
+                    "note_to_reviewer",
+                )
+            },
+        ),
+        ("Decision", {"fields": ("developer_note", "reviewer_private_note")}),
+        ("Checks", {"fields": ("findings", "changes_since_approved")}),
+        ("Documents", {"classes": ("collapse",), "fields": ("manifest", "spec")}),
+        ("Plugin history", {"fields": ("history",)}),
+    )
+    inlines = [CriterionResultInline]
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return "Review"
+
+    def get_queryset(self, request):
+        qs = (
+            super()
+            .get_queryset(request)
+            .select_related("plugin__owner", "version", "claimed_by", "submitted_by", "decided_by")
+        )
+        match = request.resolver_match
+        if match and match.url_name == "reviews_submission_changelist":
+            qs = qs.defer(*selectors.HEAVY_VERSION_FIELDS)
+        return qs
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Reviewers decide with the buttons; no field of a submission is edited by hand.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="plugin", ordering="plugin__name")
+    def plugin_link(self, obj):
+        url = reverse("admin:pluginstore_plugin_change", args=[obj.plugin_id])
+        return format_html('<a href="{}">{}</a>', url, obj.plugin.display_name)
+
+    @admin.display(description="version", ordering="version__number")
+    def version_number(self, obj):
+        return obj.version.number
+
+    @admin.display(description="plugin status", ordering="plugin__status")
+    def plugin_status(self, obj):
+        return obj.plugin.get_status_display()
+
+    @admin.display(boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    @admin.display(description="check findings")
+    def findings(self, obj):
+        findings = obj.version.findings or []
+        if not findings:
+            return "No findings."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> {}: {}</li>",
+                (
+                    (f.get("severity", ""), f.get("code", ""), f.get("message", ""))
+                    for f in findings
+                ),
+            ),
+        )
+
+    @admin.display(description="changes since the last approved version")
+    def changes_since_approved(self, obj):
+        diff = selectors.version_diff(obj)
+        if diff is None:
+            return "No version of this plugin was approved before."
+        return format_html("<pre>{}</pre>", diff or "No changes.")
+
+    @admin.display(description="manifest")
+    def manifest(self, obj):
+        return format_html("<pre>{}</pre>", obj.version.manifest_text)
+
+    @admin.display(description="OpenAPI spec")
+    def spec(self, obj):
+        return format_html("<pre>{}</pre>", obj.version.spec_text)
+
+    @admin.display(description="submissions of this plugin")
+    def history(self, obj):
+        rows = []
+        for submission in selectors.plugin_submissions(obj.plugin_id):
+            failed = ", ".join(
+                r.criterion for r in submission.criterion_results.all() if r.result == "fail"
+            )
+            events = format_html_join(
+                "",
+                "<li>{} {} → {} by {}{}</li>",
+                (
+                    (
+                        f"{e.created_at:%Y-%m-%d %H:%M}",
+                        e.from_state or "—",
+                        e.to_state,
+                        e.actor or "—",
+                        f": {e.reason}" if e.reason else "",
+                    )
+                    for e in submission.events.all()
+                ),
+            )
+            rows.append(
+                format_html(
+                    "<li><strong>#{} v{}</strong> {}{}{}<ul>{}</ul></li>",
+                    submission.pk,
+                    submission.version.number,
+                    submission.get_state_display(),
+                    " (this one)" if submission.pk == obj.pk else "",
+                    f" — failed {failed}" if failed else "",
+                    events,
+                )
+            )
+        return format_html("<ol>{}</ol>", format_html_join("", "{}", ((r,) for r in rows)))
+
+
+@admin.register(CannedReason)
+class CannedReasonAdmin(admin.ModelAdmin):
+    list_display = ("criterion", "title")
+    list_filter = ("criterion",)
+    search_fields = ("title", "text")
