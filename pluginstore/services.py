@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.fetch import check_url
+from core.queue import enqueue_on_commit
 from pluginstore import permissions
 from pluginstore.models import (
     Category,
@@ -109,7 +110,7 @@ def plugin_refresh_start(*, user: User, plugin_id: int) -> FetchJob:
 def _enqueue_fetch(job: FetchJob) -> None:
     from pluginstore.tasks import plugin_fetch_task
 
-    plugin_fetch_task.delay_on_commit(job.pk)
+    enqueue_on_commit(plugin_fetch_task, job.pk)
 
 
 def fetch_job_run(*, job_id: int) -> FetchJob:
