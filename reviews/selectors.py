@@ -12,6 +12,8 @@ from accounts.models import User
 from pluginstore.models import PluginVersion
 from reviews.models import (
     OPEN_STATES,
+    Criterion,
+    CriterionOutcome,
     CriterionResult,
     Submission,
     SubmissionEvent,
@@ -148,3 +150,85 @@ def version_diff(submission: Submission) -> str | None:
             lineterm="",
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class FailedCriterion:
+    criterion: str
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DeveloperSubmission:
+    """A submission as its developer sees it: never the reviewer's private note."""
+
+    id: int
+    version_number: int
+    state: str
+    state_label: str
+    is_open: bool
+    submitted_at: datetime.datetime
+    due_at: datetime.datetime
+    queue_position: int | None
+    expected_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    developer_note: str
+    failed_criteria: tuple[FailedCriterion, ...]
+
+
+def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
+    """Every submission of a plugin for its developer's page, newest first; four queries."""
+    submissions = (
+        Submission.objects.filter(plugin_id=plugin_id)
+        .select_related("version")
+        .only(
+            "state",
+            "submitted_at",
+            "due_at",
+            "decided_at",
+            "developer_note",
+            "plugin_id",
+            "version__number",
+        )
+        .prefetch_related(
+            Prefetch(
+                "criterion_results",
+                queryset=CriterionResult.objects.filter(result=CriterionOutcome.FAIL),
+                to_attr="failed_results",
+            )
+        )
+        .order_by("-submitted_at", "-id")
+    )
+    rows = []
+    per_day = None
+    for submission in submissions:
+        position = expected = None
+        if submission.is_open:  # at most one per plugin
+            per_day = per_day or decisions_per_day()
+            position = queue_position(submission)
+            expected = expected_decision_date(submission, position=position, per_day=per_day)
+        rows.append(
+            DeveloperSubmission(
+                id=submission.pk,
+                version_number=submission.version.number,
+                state=submission.state,
+                state_label=submission.get_state_display(),
+                is_open=submission.is_open,
+                submitted_at=submission.submitted_at,
+                due_at=submission.due_at,
+                queue_position=position,
+                expected_at=expected,
+                decided_at=submission.decided_at,
+                developer_note=submission.developer_note,
+                failed_criteria=tuple(
+                    FailedCriterion(r.criterion, Criterion(r.criterion).label, r.note)
+                    for r in sorted(submission.failed_results, key=_criterion_order)
+                ),
+            )
+        )
+    return rows
+
+
+def _criterion_order(result: CriterionResult) -> int:
+    return Criterion.values.index(result.criterion)

@@ -7,7 +7,7 @@ from pluginstore.models import PluginStatus
 from reviews import selectors
 from tests.factories import DeveloperFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import make_plugin, register
-from tests.reviews.helpers import approve, claim, new_version, reject, submit
+from tests.reviews.helpers import approve, claim, new_version, reject, results, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,32 @@ def test_a_plugins_history_is_three_queries_however_long(django_assert_num_queri
         history = selectors.plugin_submissions(plugin.pk)
         assert [len(s.events.all()) for s in history] == [3, 3, 3]
         assert [s.version.number for s in history] == [1, 1, 1]
+
+
+def test_the_developer_sees_every_submission_with_decisions_but_no_private_note(
+    django_assert_num_queries,
+):
+    reviewer = make_reviewer()
+    plugin = register(DeveloperFactory())
+    first = claim(submit(plugin), reviewer)
+    reject(
+        first,
+        reviewer,
+        results=results(C9="GPT in the name.", C2="Logo."),
+        developer_note="Rename it.",
+        private_note="Secret.",
+    )
+    second = submit(plugin)
+    with django_assert_num_queries(4):
+        rows = selectors.developer_submissions(plugin.pk)
+    assert [r.id for r in rows] == [second.pk, first.pk]
+    open_row, rejected = rows
+    assert (open_row.state, open_row.queue_position) == ("submitted", 1)
+    assert open_row.expected_at >= open_row.due_at
+    assert (rejected.state_label, rejected.developer_note) == ("Rejected", "Rename it.")
+    assert rejected.queue_position is None
+    assert [(f.criterion, f.note) for f in rejected.failed_criteria] == [
+        ("C2", "Logo."),
+        ("C9", "GPT in the name."),
+    ]
+    assert "Secret." not in repr(rows)
