@@ -71,3 +71,12 @@ def test_reviewers_hold_the_review_permissions():
     )
     assert {"review_submission", "view_submission", "change_cannedreason"} <= codenames
     assert "change_submission" not in codenames
+
+
+@pytest.mark.django_db
+def test_reviewers_start_with_canned_reasons_for_the_common_rejections():
+    from reviews.models import CannedReason
+
+    assert {"C3", "C6", "C7", "C9", "C11"} <= set(
+        CannedReason.objects.values_list("criterion", flat=True)
+    )
