@@ -216,9 +216,14 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li><strong>{}</strong> {}: {}</li>",
+                "<li><strong>{} {}</strong> {}: {}</li>",
                 (
-                    (f.get("severity", ""), f.get("code", ""), f.get("message", ""))
+                    (
+                        f.get("criterion", ""),
+                        f.get("severity", ""),
+                        f.get("code", ""),
+                        f.get("message", ""),
+                    )
                     for f in findings
                 ),
             ),

@@ -188,3 +188,15 @@ def test_the_reviewer_pages_keep_a_fixed_query_count(client, page):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_submission_page_shows_the_check_findings_by_criterion(client):
+    reviewer = make_reviewer()
+    plugin = register(DeveloperFactory(), contact_email="help@weather-help.org")
+    assert plugin.latest_version.warning_count
+    submission = submit(plugin, note_to_reviewer="Please test with Paris.")
+    client.force_login(reviewer)
+    page = client.get(_change_url(submission)).content.decode()
+    assert "<strong>C3 warning</strong> manifest.contact_domain" in page
+    assert "Please test with Paris." in page
+    assert "No version of this plugin was approved before." in page
