@@ -1,9 +1,49 @@
-"""Writes to the inbox. For now only the outbox: notification intents, not yet delivered."""
+"""Every write to the inbox: notification intents (the outbox), their delivery, read marks.
 
+Delivery is at-least-once from the broker (acks_late, the beat sweep) and made exactly-once
+for the inbox message by the database: the notification row is locked, ``delivered_at`` is
+checked under the lock, and Message.notification is unique.
+
+The email is sent after that transaction commits and recorded in ``emailed_at`` under a row
+lock, so a retry or a second delivery task never sends it again. The one honest edge: if the
+worker dies after the mail server accepted the email but before ``emailed_at`` commits, the
+retry sends it a second time. We prefer that to losing it (at-least-once for email).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
-from inbox.models import Notification, NotificationKind
+from core.queue import enqueue_on_commit
+from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
+
+logger = logging.getLogger(__name__)
+
+# An intent not delivered (or not emailed) this long after it was written is sent again.
+REDELIVER_AFTER = timedelta(seconds=30)
+# A notification whose delivery task ran and failed this often is left for a person to look at.
+MAX_DELIVERY_ATTEMPTS = 20
+
+# Kinds about a plugin: they go to the plugin's thread when the recipient owns the plugin.
+PLUGIN_KINDS = frozenset(
+    {
+        NotificationKind.SUBMISSION_RECEIVED,
+        NotificationKind.REVIEW_STARTED,
+        NotificationKind.APPROVED,
+        NotificationKind.REJECTED,
+        NotificationKind.BANNED,
+        NotificationKind.REINSTATED,
+        NotificationKind.REVIEWER_REPLY,
+    }
+)
 
 
 def notification_intent_create(
@@ -12,7 +52,8 @@ def notification_intent_create(
     """Record that `recipient` should hear of this event; the same event twice is one row.
 
     Call it inside the transaction that makes the change, so both commit or neither does.
-    Delivery (message and email) is the Help-menu issue's work; nothing is sent here.
+    Once that transaction commits, a delivery task is sent; if the broker is down the send is
+    logged and dropped and the beat sweep (notifications_redeliver) sends it later.
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
@@ -20,9 +61,181 @@ def notification_intent_create(
         raise RuntimeError("notification_intent_create must run inside the change's transaction")
     # get_or_create in a savepoint: a concurrent duplicate raises IntegrityError, is rolled
     # back to the savepoint and then found by the get.
-    notification, _ = Notification.objects.get_or_create(
+    notification, created = Notification.objects.get_or_create(
         event_key=event_key,
         recipient=recipient,
         defaults={"kind": kind, "context": context},
     )
+    if created:
+        from inbox.tasks import notification_deliver_task
+
+        enqueue_on_commit(notification_deliver_task, notification.pk)
     return notification
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+def _template_context(notification: Notification) -> dict:
+    """The intent's context with its dates back as datetimes (JSON stored them as text)."""
+    context = dict(notification.context)
+    for key, value in notification.context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            context[key] = parse_datetime(value) or value
+    context["recipient"] = notification.recipient
+    context["kind"] = notification.kind
+    context["site_url"] = settings.SITE_URL
+    return context
+
+
+def message_render(notification: Notification) -> tuple[str, str]:
+    """(subject, body) from templates/inbox/messages/<kind>.txt: first line, blank, body."""
+    text = render_to_string(
+        f"inbox/messages/{notification.kind}.txt", _template_context(notification)
+    ).strip()
+    subject, _, body = text.partition("\n")
+    return subject.strip()[:200], body.strip()
+
+
+# Delivery -----------------------------------------------------------------------------------
+
+
+def _thread_for(notification: Notification) -> Thread:
+    """The recipient's thread for this notification, created on first use, and locked."""
+    plugin_id = notification.context.get("plugin_id")
+    owner = notification.recipient
+    if notification.kind in PLUGIN_KINDS and plugin_id is not None:
+        from pluginstore.models import Plugin
+
+        if Plugin.objects.filter(pk=plugin_id, owner=owner).exists():
+            thread, _ = Thread.objects.get_or_create(
+                owner=owner, plugin_id=plugin_id, defaults={"kind": ThreadKind.PLUGIN}
+            )
+            return Thread.objects.select_for_update().get(pk=thread.pk)
+    thread, _ = Thread.objects.get_or_create(owner=owner, kind=ThreadKind.ACCOUNT)
+    return Thread.objects.select_for_update().get(pk=thread.pk)
+
+
+def notification_deliver(*, notification_id: int) -> Message | None:
+    """Turn one notification into its inbox message, then email it. Safe to run any number of
+    times, concurrently too: one message and (barring a crash mid-send) one email.
+
+    Lock order: the notification, then the thread. The thread lock also orders the messages
+    of one thread, so created_at follows commit order within a thread.
+    """
+    # Counted outside the delivery transaction, so a failing delivery still counts (and the
+    # sweep gives up on it after MAX_DELIVERY_ATTEMPTS instead of looping for ever).
+    Notification.objects.filter(pk=notification_id).filter(
+        Q(delivered_at__isnull=True) | Q(emailed_at__isnull=True)
+    ).update(attempts=F("attempts") + 1)
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return None
+        if notification.delivered_at is not None:
+            message = Message.objects.filter(notification=notification).first()
+        else:
+            subject, body = message_render(notification)
+            thread = _thread_for(notification)
+            now = timezone.now()
+            message = Message.objects.create(
+                thread=thread,
+                notification=notification,
+                kind=notification.kind,
+                subject=subject,
+                body=body,
+                created_at=now,
+            )
+            thread.last_activity_at = now
+            thread.save(update_fields=["last_activity_at"])
+            notification.delivered_at = now
+            notification.save(update_fields=["delivered_at"])
+    if notification.emailed_at is None:
+        notification_email(notification_id=notification.pk)
+    return message
+
+
+def _email_for(notification: Notification, message: Message | None) -> EmailMultiAlternatives:
+    context = _template_context(notification)
+    context["message"] = message
+    context["thread_url"] = (
+        f"{settings.SITE_URL}/help/messages/{message.thread_id}/" if message else ""
+    )
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + (message.subject if message else "")
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/notification.txt", context),
+        to=[notification.recipient.email],
+    )
+    email.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+    return email
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """Send a delivered notification's email once; True if it was sent now.
+
+    The row lock is held while sending, so two tasks never both send it; a crash after the
+    send and before the commit sends it again on retry (see the module docstring).
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient", "message")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        if notification.delivered_at is None:
+            return False  # the message first: the email links to it
+        sent = False
+        if notification.recipient.email:
+            message = getattr(notification, "message", None)
+            _email_for(notification, message).send()
+            sent = True
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return sent
+
+
+def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
+    """Beat: send again every intent left undelivered or unemailed (broker outage, worker
+    lost, mail server down). Sending twice is harmless; delivery is idempotent."""
+    from inbox.tasks import notification_deliver_task
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Notification.objects.filter(created_at__lt=cutoff, attempts__lt=MAX_DELIVERY_ATTEMPTS)
+        .filter(Q(delivered_at__isnull=True) | Q(emailed_at__isnull=True))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for notification_id in ids:
+        notification_deliver_task.delay(notification_id)
+    return len(ids)
+
+
+# Read marks ---------------------------------------------------------------------------------
+
+
+def thread_mark_read(*, thread: Thread, up_to) -> None:
+    """Mark the thread read up to the newest message the reader was shown."""
+    if up_to is None:
+        return
+    Thread.objects.filter(pk=thread.pk).filter(
+        Q(last_read_at__isnull=True) | Q(last_read_at__lt=up_to)
+    ).update(last_read_at=up_to)
+
+
+def threads_mark_all_read(*, user: User) -> int:
+    """Mark every thread of `user` read; returns how many were unread."""
+    return (
+        Thread.objects.filter(owner=user)
+        .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("last_activity_at")))
+        .update(last_read_at=F("last_activity_at"))
+    )

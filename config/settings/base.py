@@ -251,6 +251,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    "notifications-redeliver": {
+        # Notification intents whose delivery task was lost (broker down) or failed.
+        "task": "inbox.tasks.notifications_redeliver_task",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
