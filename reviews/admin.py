@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ServiceFSMAdminMixin
+from pluginstore.models import PluginStatusChange
 from reviews import selectors, services
 from reviews.forms import ReviewDecisionForm
 from reviews.models import OPEN_STATES, CannedReason, CriterionResult, Submission
@@ -141,6 +142,7 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         "manifest",
         "spec",
         "history",
+        "status_history",
     )
     fieldsets = (
         (
@@ -161,7 +163,7 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         ("Decision", {"fields": ("developer_note", "reviewer_private_note")}),
         ("Checks", {"fields": ("findings", "changes_since_approved")}),
         ("Documents", {"classes": ("collapse",), "fields": ("manifest", "spec")}),
-        ("Plugin history", {"fields": ("history",)}),
+        ("Plugin history", {"fields": ("history", "status_history")}),
     )
     inlines = [CriterionResultInline]
 
@@ -277,6 +279,29 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
                 )
             )
         return format_html("<ol>{}</ol>", format_html_join("", "{}", ((r,) for r in rows)))
+
+    @admin.display(description="plugin status changes")
+    def status_history(self, obj):
+        changes = PluginStatusChange.objects.filter(plugin_id=obj.plugin_id).select_related(
+            "changed_by"
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {} → {} by {}{}</li>",
+                (
+                    (
+                        f"{c.created_at:%Y-%m-%d %H:%M}",
+                        c.from_status or "—",
+                        c.to_status,
+                        c.changed_by or "—",
+                        f": {c.reason}" if c.reason else "",
+                    )
+                    for c in changes
+                ),
+            ),
+        )
 
 
 @admin.register(CannedReason)

@@ -200,3 +200,4 @@ def test_the_submission_page_shows_the_check_findings_by_criterion(client):
     assert "<strong>C3 warning</strong> manifest.contact_domain" in page
     assert "Please test with Paris." in page
     assert "No version of this plugin was approved before." in page
+    assert "→ unverified" in page and "Registered" in page  # the plugin's status history

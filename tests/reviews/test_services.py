@@ -458,9 +458,12 @@ def test_reinstating_makes_the_plugin_unverified_and_tells_the_owner(developer, 
         (developer.pk, NotificationKind.REINSTATED),
     }
     assert intent(NotificationKind.REINSTATED).context["reason"].startswith("The appeal")
+    # It must be approved again: the developer can submit it once more.
+    assert submit(plugin).state == SubmissionState.SUBMITTED
     # Banned again later: a new event, so a new intent.
     services.plugin_ban_with_submission(plugin_id=plugin.pk, by=reviewer, reason="Again.")
     assert Notification.objects.filter(kind=NotificationKind.BANNED).count() == 2
+    assert _state(Submission.objects.get(plugin=plugin)) == SubmissionState.REJECTED
 
 
 def test_only_a_banned_plugin_is_reinstated(plugin, reviewer):
