@@ -5,5 +5,7 @@ from inbox import views
 app_name = "help"
 urlpatterns = [
     path("messages/", views.messages_list, name="messages"),
+    path("messages/read/", views.mark_all_read, name="mark_all_read"),
+    path("messages/<int:thread_id>/", views.thread_detail, name="thread"),
     path("submit/", views.submit, name="submit"),
 ]

@@ -1,10 +1,47 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from inbox import selectors, services
+
+THREADS_PER_PAGE = 25
+MESSAGES_PER_PAGE = 50
 
 
 @login_required
 def messages_list(request):
-    return render(request, "inbox/messages_list.html", {"threads": []})
+    paginator = Paginator(selectors.thread_list(user=request.user), THREADS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "inbox/messages_list.html", {"page": page, "threads": page.object_list})
+
+
+@login_required
+def thread_detail(request, thread_id: int):
+    thread = selectors.thread_get(user=request.user, thread_id=thread_id)
+    paginator = Paginator(selectors.thread_messages(thread=thread), MESSAGES_PER_PAGE)
+    # The newest messages first come into view; earlier pages are a link away.
+    page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
+    shown = list(page.object_list)
+    read_before = thread.last_read_at
+    for message in shown:
+        message.is_new = read_before is None or message.created_at > read_before
+    if shown:
+        services.thread_mark_read(thread=thread, up_to=shown[-1].created_at)
+    return render(
+        request,
+        "inbox/thread_detail.html",
+        {"thread": thread, "page": page, "thread_messages": shown},
+    )
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    if services.threads_mark_all_read(user=request.user):
+        messages.success(request, "All messages are marked as read.")
+    return redirect("help:messages")
 
 
 @login_required
