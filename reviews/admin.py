@@ -143,6 +143,7 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         "spec",
         "history",
         "status_history",
+        "replies",
     )
     fieldsets = (
         (
@@ -163,7 +164,7 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         ("Decision", {"fields": ("developer_note", "reviewer_private_note")}),
         ("Checks", {"fields": ("findings", "changes_since_approved")}),
         ("Documents", {"classes": ("collapse",), "fields": ("manifest", "spec")}),
-        ("Plugin history", {"fields": ("history", "status_history")}),
+        ("Plugin history", {"fields": ("history", "status_history", "replies")}),
     )
     inlines = [CriterionResultInline]
 
@@ -279,6 +280,20 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
                 )
             )
         return format_html("<ol>{}</ol>", format_html_join("", "{}", ((r,) for r in rows)))
+
+    @admin.display(description="the developer's replies")
+    def replies(self, obj):
+        messages = selectors.developer_replies(obj.plugin_id)
+        if not messages:
+            return "No replies in the plugin's message thread."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {}: <strong>{}</strong><br>{}</li>",
+                ((f"{m.created_at:%Y-%m-%d %H:%M}", m.author, m.subject, m.body) for m in messages),
+            ),
+        )
 
     @admin.display(description="plugin status changes")
     def status_history(self, obj):

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
+from inbox.models import Message
 from pluginstore.models import PluginVersion
 from reviews.models import (
     OPEN_STATES,
@@ -232,3 +233,19 @@ def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
 
 def _criterion_order(result: CriterionResult) -> int:
     return Criterion.values.index(result.criterion)
+
+
+REPLIES_SHOWN = 20
+
+
+def developer_replies(plugin_id: int, *, limit: int = REPLIES_SHOWN) -> list[Message]:
+    """The newest messages people wrote in the plugin's Help > Messages thread, oldest first.
+
+    Replies and ban appeals; system messages (made from notifications) are left out. One query.
+    """
+    newest = (
+        Message.objects.filter(thread__plugin_id=plugin_id, author__isnull=False)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(reversed(newest))

@@ -201,3 +201,21 @@ def test_the_submission_page_shows_the_check_findings_by_criterion(client):
     assert "Please test with Paris." in page
     assert "No version of this plugin was approved before." in page
     assert "→ unverified" in page and "Registered" in page  # the plugin's status history
+
+
+def test_the_submission_page_shows_the_developers_replies_but_not_system_messages(client):
+    from inbox.models import Message, Thread, ThreadKind
+
+    reviewer, developer = make_reviewer(), DeveloperFactory()
+    plugin = register(developer)
+    submission = submit(plugin)
+    # Written directly: the reply form and its service come with the Help > Messages pages.
+    thread = Thread.objects.create(owner=developer, kind=ThreadKind.PLUGIN, plugin=plugin)
+    Message.objects.create(thread=thread, kind="submission_received", subject="Got it", body="x")
+    Message.objects.create(
+        thread=thread, author=developer, kind="reply", subject="Re: review", body="Try Paris."
+    )
+    client.force_login(reviewer)
+    page = client.get(_change_url(submission)).content.decode()
+    assert "Try Paris." in page
+    assert "Got it" not in page
