@@ -18,6 +18,8 @@ from accounts.permissions import (
     can_upgrade_to_plus,
 )
 from core.exceptions import ApplicationError
+from inbox.models import NotificationKind
+from inbox.services import notification_intent_create
 
 
 def _set_account_type(
@@ -48,12 +50,27 @@ def user_set_account_type(
     if not can_change_account_type(changed_by):
         raise ApplicationError("You are not allowed to change account types.")
     user = User.objects.select_for_update().get(pk=user_id)
-    _set_account_type(
+    from_type = user.account_type
+    changed = _set_account_type(
         user=user,
         account_type=account_type,
         changed_by=changed_by,
         reason=reason or "Changed by staff",
     )
+    if changed:
+        change = AccountTypeChange.objects.filter(user=user).latest("pk")
+        notification_intent_create(
+            recipient=user,
+            kind=NotificationKind.ACCOUNT_TYPE_CHANGED,
+            event_key=f"account_type_change:{change.pk}",
+            context={
+                "from_type": from_type,
+                "from_type_label": AccountType(from_type).label,
+                "to_type": account_type,
+                "to_type_label": AccountType(account_type).label,
+                "reason": reason,
+            },
+        )
     return user
 
 
@@ -128,6 +145,12 @@ def developer_access_grant(
         changed_by=decided_by,
         reason=f"Developer access request #{access_request.pk} granted",
     )
+    notification_intent_create(
+        recipient=user,
+        kind=NotificationKind.DEVELOPER_ACCESS_GRANTED,
+        event_key=f"developer_access_request:{access_request.pk}:granted",
+        context={"request_id": access_request.pk, "note": note},
+    )
     return access_request
 
 
@@ -143,6 +166,12 @@ def developer_access_decline(
     access_request.decision_note = note
     access_request.save(
         update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]
+    )
+    notification_intent_create(
+        recipient=access_request.user,
+        kind=NotificationKind.DEVELOPER_ACCESS_DECLINED,
+        event_key=f"developer_access_request:{access_request.pk}:declined",
+        context={"request_id": access_request.pk, "note": note},
     )
     return access_request
 

@@ -499,7 +499,22 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
             f"An unverified plugin can have at most {limit} testers besides you. "
             "Remove one, or submit the plugin for review so everyone with Plus can use it."
         )
-    return TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
+    invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
+    from inbox.models import NotificationKind
+    from inbox.services import notification_intent_create
+
+    notification_intent_create(
+        recipient=developer,
+        kind=NotificationKind.TESTER_INVITED,
+        event_key=f"tester_invitation:{invitation.pk}",
+        context={
+            "plugin_id": plugin.pk,
+            "plugin_name": plugin.display_name,
+            "plugin_slug": plugin.slug,
+            "invited_by": by.public_name,
+        },
+    )
+    return invitation
 
 
 @transaction.atomic
