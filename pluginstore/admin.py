@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
-from pluginstore import services
 from pluginstore.models import FetchJob, Plugin, PluginStatusChange, PluginVersion
+from reviews import services as review_services
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -29,11 +29,14 @@ class StatusChangeInline(ReadOnlyInline):
 class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["status"]
     fsm_services = {
-        "ban": lambda obj, request, reason="", **kw: services.plugin_ban(
+        # Through reviews: a ban also rejects the open submission and tells the owner.
+        "ban": lambda obj, request, reason="", **kw: review_services.plugin_ban_with_submission(
             plugin_id=obj.pk, by=request.user, reason=reason
         ),
-        "reinstate": lambda obj, request, reason="", **kw: services.plugin_reinstate(
-            plugin_id=obj.pk, by=request.user, reason=reason
+        "reinstate": lambda obj, request, reason="", **kw: (
+            review_services.plugin_reinstate_with_notification(
+                plugin_id=obj.pk, by=request.user, reason=reason
+            )
         ),
     }
     list_display = ("display_name", "domain", "owner", "status", "category", "install_count")

@@ -13,6 +13,9 @@ from pluginstore import permissions, selectors, services
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
 from pluginstore.models import FetchJob, Plugin, PluginVersion
 from pluginstore.presenters import findings_by_field
+from reviews import permissions as review_permissions
+from reviews import selectors as review_selectors
+from reviews import services as review_services
 
 
 def developer_required(view):
@@ -108,8 +111,19 @@ def _job_steps(job: FetchJob) -> list[tuple[str, str]]:
 def plugin_detail(request, plugin_id: int):
     plugin = _owned_plugin(request, plugin_id)
     latest = plugin.latest_version
+    submissions = review_selectors.developer_submissions(plugin.pk)
+    open_submission = next((s for s in submissions if s.is_open), None)
     context = {
         "plugin": plugin,
+        "submissions": submissions,
+        "open_submission": open_submission,
+        "can_submit": (
+            review_permissions.can_submit(request.user, plugin)
+            and open_submission is None
+            and latest is not None
+            and latest.is_submittable
+            and plugin.live_version_id != latest.pk
+        ),
         "latest": latest,
         "live": plugin.live_version,
         "groups": findings_by_field(latest.findings) if latest else [],
@@ -203,3 +217,34 @@ def tester_remove(request, plugin_id: int, invitation_id: int):
     else:
         messages.success(request, "Tester removed.")
     return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#testers")
+
+
+@developer_required
+@require_POST
+def plugin_submit(request, plugin_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    note = request.POST.get("note_to_reviewer", "")[:2000]
+    try:
+        review_services.submission_create(
+            plugin_id=plugin.pk, by=request.user, note_to_reviewer=note
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Submitted for review. Follow it here and in Help › Messages.")
+    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#submissions")
+
+
+@developer_required
+@require_POST
+def submission_withdraw(request, plugin_id: int, submission_id: int):
+    plugin = _owned_plugin(request, plugin_id)
+    if not review_selectors.plugin_has_submission(plugin.pk, submission_id):
+        raise Http404
+    try:
+        review_services.submission_withdraw(submission_id=submission_id, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Submission withdrawn. You can submit again at any time.")
+    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#submissions")

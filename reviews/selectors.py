@@ -249,3 +249,8 @@ def developer_replies(plugin_id: int, *, limit: int = REPLIES_SHOWN) -> list[Mes
         .order_by("-created_at", "-id")[:limit]
     )
     return list(reversed(newest))
+
+
+def plugin_has_submission(plugin_id: int, submission_id: int) -> bool:
+    """Whether this submission belongs to this plugin (guards nested URLs)."""
+    return Submission.objects.filter(pk=submission_id, plugin_id=plugin_id).exists()

@@ -33,7 +33,8 @@ elif _answers("127.0.0.1", 5432):
     DATABASES = {"default": env.db_url_config("postgres://postgres@127.0.0.1:5432/pluginstore")}
 else:
     DATABASES = {"default": env.db_url_config(f"sqlite:///{BASE_DIR / 'test.sqlite3'}")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # As in base.py: writers queue for the lock at BEGIN instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_pluginstore")}
 
 # Each test process its own cache, whatever REDIS_URL says: rate-limit counters must not leak

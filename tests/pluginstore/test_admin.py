@@ -63,3 +63,20 @@ def test_a_reviewer_cannot_ban_their_own_plugin(client):
     assert response.status_code == 403
     plugin.refresh_from_db()
     assert plugin.status == PluginStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_ban_from_the_plugin_page_rejects_the_open_submission_and_tells_the_owner(client):
+    from inbox.models import Notification
+    from reviews.models import Submission
+    from reviews.services import submission_create
+
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner)
+    submission_create(plugin_id=plugin.pk, by=owner)
+    client.force_login(make_reviewer())
+    client.post(_transition_url(plugin, "ban"), {"reason": "Phishing."})
+    submission = Submission.objects.get(plugin=plugin)
+    assert submission.state == "rejected"
+    assert "Phishing." in submission.developer_note
+    assert Notification.objects.filter(recipient=owner, kind="banned").exists()
