@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # An intent not delivered (or not emailed) this long after it was written is sent again.
 REDELIVER_AFTER = timedelta(seconds=30)
+# A re-sent delivery task not started within this is dropped; the next sweep sends it again.
+REDELIVERY_EXPIRES = 2 * REDELIVER_AFTER.total_seconds()
 # A notification whose delivery task ran and failed this often is left for a person to look at.
 MAX_DELIVERY_ATTEMPTS = 20
 
@@ -216,7 +218,9 @@ def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
         .values_list("pk", flat=True)[:1000]
     )
     for notification_id in ids:
-        notification_deliver_task.delay(notification_id)
+        # Expiring: while the workers are away each sweep re-sends the same ids; when they
+        # come back they drop the stale copies unrun instead of delivering (no-ops) for each.
+        notification_deliver_task.apply_async((notification_id,), expires=REDELIVERY_EXPIRES)
     return len(ids)
 
 

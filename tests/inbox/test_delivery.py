@@ -304,10 +304,13 @@ def test_the_sweep_resends_only_what_is_unfinished_and_gives_up_after_many_attem
     for notification in (done, unemailed, hopeless):
         _age(notification, 60)
     sent = []
-    monkeypatch.setattr("inbox.tasks.notification_deliver_task.delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr(
+        "inbox.tasks.notification_deliver_task.apply_async",
+        lambda args, **options: sent.append((args, options)),
+    )
 
     assert services.notifications_redeliver() == 1
-    assert sent == [unemailed.pk]
+    assert sent == [((unemailed.pk,), {"expires": 60.0})]
 
 
 def test_beat_runs_the_sweep_every_30_seconds():
