@@ -47,3 +47,14 @@ def unread_message_count(*, user: User) -> int:
         .exclude(author=user)
         .count()
     )
+
+
+def plugin_thread_messages(*, plugin_id: int) -> QuerySet[Message]:
+    """Every message in the plugin's thread, replies included, for the reviewers' admin."""
+    return (
+        Message.objects.filter(
+            thread__plugin_id=plugin_id, thread__owner=F("thread__plugin__owner")
+        )
+        .select_related("author")
+        .order_by("created_at", "id")
+    )

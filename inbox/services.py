@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from core.exceptions import ApplicationError
 from core.queue import enqueue_on_commit
 from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
 
@@ -222,6 +223,47 @@ def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
         # come back they drop the stale copies unrun instead of delivering (no-ops) for each.
         notification_deliver_task.apply_async((notification_id,), expires=REDELIVERY_EXPIRES)
     return len(ids)
+
+
+# Replies ------------------------------------------------------------------------------------
+
+REPLY_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def thread_reply_create(*, thread_id: int, author: User, body: str) -> Message:
+    """The owner replies in their plugin thread (a question, or an appeal of a ban).
+
+    Account notices are one-way. The reply counts as read for its author.
+    """
+    thread = Thread.objects.select_for_update().filter(pk=thread_id).first()
+    if thread is None or thread.owner_id != author.pk:
+        raise ApplicationError("This conversation does not exist.")
+    if thread.plugin_id is None:
+        raise ApplicationError("Account notices can't be answered here.")
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("Write your reply first.")
+    if len(body) > REPLY_MAX_LENGTH:
+        raise ApplicationError(f"A reply can be at most {REPLY_MAX_LENGTH} characters.")
+    now = timezone.now()
+    message = Message.objects.create(
+        thread=thread,
+        author=author,
+        kind="reply",
+        subject=f"Reply from {author.public_name}"[:200],
+        body=body,
+        created_at=now,
+    )
+    unread_before = thread.is_unread
+    thread.last_activity_at = now
+    fields = ["last_activity_at"]
+    if not unread_before:
+        # Replying says nothing about messages the author has not opened yet.
+        thread.last_read_at = now
+        fields.append("last_read_at")
+    thread.save(update_fields=fields)
+    return message
 
 
 # Read marks ---------------------------------------------------------------------------------

@@ -7,5 +7,6 @@ urlpatterns = [
     path("messages/", views.messages_list, name="messages"),
     path("messages/read/", views.mark_all_read, name="mark_all_read"),
     path("messages/<int:thread_id>/", views.thread_detail, name="thread"),
+    path("messages/<int:thread_id>/reply/", views.thread_reply, name="reply"),
     path("submit/", views.submit, name="submit"),
 ]

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.exceptions import ApplicationError
 from inbox import selectors, services
 
 THREADS_PER_PAGE = 25
@@ -34,6 +36,21 @@ def thread_detail(request, thread_id: int):
         "inbox/thread_detail.html",
         {"thread": thread, "page": page, "thread_messages": shown},
     )
+
+
+@login_required
+@require_POST
+def thread_reply(request, thread_id: int):
+    thread = selectors.thread_get(user=request.user, thread_id=thread_id)
+    try:
+        message = services.thread_reply_create(
+            thread_id=thread.pk, author=request.user, body=request.POST.get("body", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("help:thread", thread_id=thread.pk)
+    messages.success(request, "Your reply was sent. The reviewers will see it with your plugin.")
+    return redirect(reverse("help:thread", args=[thread.pk]) + f"#message-{message.pk}")
 
 
 @login_required
