@@ -217,9 +217,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any task's hard limit, so a slow task is never handed out twice.
     "visibility_timeout": 3600,
     # Never let a frozen Redis hang a web request: fail fast, the outbox retries later.
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
-    "max_retries": 1,
+    # (Above the worker's 1 s BRPOP poll, which needs the read to outlast it.)
+    "socket_timeout": 1.5,
+    "socket_connect_timeout": 1,
+    # One try: a request that could not publish leaves the row for the beat sweep.
+    "max_retries": 0,
 }
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS.update(CELERY_BROKER_TRANSPORT_OPTIONS_FILESYSTEM)
