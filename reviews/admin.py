@@ -1,15 +1,19 @@
 """The reviewer's admin: the queue, the submission page with its buttons, canned reasons."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ServiceFSMAdminMixin
+from core.exceptions import ApplicationError
 from pluginstore.models import PluginStatusChange
-from reviews import selectors, services
-from reviews.forms import ReviewDecisionForm
+from reviews import permissions, selectors, services
+from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
 from reviews.models import OPEN_STATES, CannedReason, CriterionResult, Submission
 
 
@@ -168,9 +172,67 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
     )
     inlines = [CriterionResultInline]
 
+    change_form_template = "admin/reviews/submission/change_form.html"
+
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return "Review"
+
+    # The reviewer's reply to the developer -------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="{}_{}_reply".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _may_reply(self, request, obj) -> bool:
+        return self.has_view_permission(request, obj) and permissions.can_review(request.user, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self._may_reply(request, obj):
+            extra_context["reply_form"] = SubmissionReplyForm()
+            extra_context["reply_url"] = reverse(
+                "admin:reviews_submission_reply", args=[obj.pk], current_app=self.admin_site.name
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reply_view(self, request, object_id):
+        """POST only: run submission_reply and go back to the submission page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self._may_reply(request, obj):
+            raise PermissionDenied("You may not review this submission.")
+        form = SubmissionReplyForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(e for errs in form.errors.values() for e in errs)
+            self.message_user(request, f"Reply not sent: {errors}", messages.ERROR)
+        else:
+            try:
+                services.submission_reply(
+                    submission_id=obj.pk, reviewer=request.user, body=form.cleaned_data["body"]
+                )
+            except ApplicationError as error:
+                self.message_user(request, f"Reply not sent: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, "Reply sent to the developer.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(
+                "admin:reviews_submission_change",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+        )
 
     def get_queryset(self, request):
         qs = (

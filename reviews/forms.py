@@ -55,3 +55,14 @@ class ReviewDecisionForm(forms.Form):
             part for part in [data.get("developer_note", "").strip(), *canned] if part
         )
         return data
+
+
+class SubmissionReplyForm(forms.Form):
+    """The submission page's "Reply to the developer" box; the service checks the rest."""
+
+    body = forms.CharField(
+        label="Reply to the developer",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Sent to the plugin's Help > Messages thread and by email.",
+    )

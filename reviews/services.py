@@ -13,6 +13,7 @@ services never wait for each other in opposite orders (no deadlock between appro
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from core.exceptions import ApplicationError
-from inbox.models import NotificationKind
+from inbox.models import Notification, NotificationKind
 from inbox.services import notification_intent_create
 from pluginstore import services as plugin_services
 from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
@@ -403,3 +404,31 @@ def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str)
         },
     )
     return plugin
+
+
+# Replies ------------------------------------------------------------------------------------
+
+REPLY_MAX_LENGTH = 4000
+
+
+@transaction.atomic
+def submission_reply(*, submission_id: int, reviewer: User, body: str) -> Notification:
+    """A reviewer answers the developer; it reaches the plugin's Help > Messages thread.
+
+    Writes only the notification intent (kind reviewer_reply, to the plugin's owner); its
+    delivery task turns it into a message in the plugin's thread. Each reply is its own event.
+    """
+    submission = _lock_submission(submission_id)
+    if not permissions.can_review(reviewer, submission):
+        raise ApplicationError("You may not review this submission.")
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("Write your reply first.")
+    if len(body) > REPLY_MAX_LENGTH:
+        raise ApplicationError(f"A reply can be at most {REPLY_MAX_LENGTH} characters.")
+    return notification_intent_create(
+        recipient=submission.plugin.owner,
+        kind=NotificationKind.REVIEWER_REPLY,
+        event_key=f"submission:{submission.pk}:reply:{uuid.uuid4().hex}",
+        context=_context(submission, reply=body, reviewer_name=reviewer.public_name),
+    )
