@@ -3,18 +3,53 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ServiceFSMAdminMixin
 from core.exceptions import ApplicationError
-from pluginstore.models import PluginStatusChange
+from inbox.models import Message
+from pluginstore.models import PluginStatus, PluginStatusChange
+from pluginstore.permissions import is_reviewer
 from reviews import permissions, selectors, services
 from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
 from reviews.models import OPEN_STATES, CannedReason, CriterionResult, Submission
+
+APPEALS_SHOWN = 200
+
+
+def ban_appeals():
+    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban.
+
+    Newest first, one query (the ban time is a subquery). Reinstating (or keeping the ban)
+    happens on the plugin's admin page; the reinstate notification goes back to the thread.
+    """
+    latest_ban = (
+        PluginStatusChange.objects.filter(
+            plugin_id=OuterRef("thread__plugin_id"), to_status=PluginStatus.BANNED
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    return (
+        Message.objects.filter(
+            thread__plugin__status=PluginStatus.BANNED,
+            thread__owner_id=F("thread__plugin__owner_id"),
+            author_id=F("thread__plugin__owner_id"),
+        )
+        .annotate(banned_at=Subquery(latest_ban))
+        .filter(created_at__gt=F("banned_at"))
+        .select_related("author", "thread__plugin")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _may_see_appeals(user) -> bool:
+    return is_reviewer(user) and user.has_perm("reviews.review_submission")
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -184,12 +219,47 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "ban-appeals/",
+                self.admin_site.admin_view(self.ban_appeals_view),
+                name="{}_{}_ban_appeals".format(*info),
+            ),
+            path(
                 "<path:object_id>/reply/",
                 self.admin_site.admin_view(self.reply_view),
                 name="{}_{}_reply".format(*info),
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if _may_see_appeals(request.user):
+            extra_context["ban_appeal_count"] = ban_appeals().count()
+        return super().changelist_view(request, extra_context)
+
+    def ban_appeals_view(self, request):
+        """The reviewers' list of ban appeals, each linking to the plugin's admin page."""
+        if not _may_see_appeals(request.user):
+            raise PermissionDenied("Only reviewers see ban appeals.")
+        appeals = list(ban_appeals()[:APPEALS_SHOWN])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Ban appeals",
+            "opts": self.opts,
+            "appeals": [
+                (
+                    appeal,
+                    reverse(
+                        "admin:pluginstore_plugin_change",
+                        args=[appeal.thread.plugin_id],
+                        current_app=self.admin_site.name,
+                    ),
+                )
+                for appeal in appeals
+            ],
+            "shown": APPEALS_SHOWN,
+        }
+        return TemplateResponse(request, "admin/reviews/submission/ban_appeals.html", context)
 
     def _may_reply(self, request, obj) -> bool:
         return self.has_view_permission(request, obj) and permissions.can_review(request.user, obj)

@@ -151,3 +151,58 @@ def test_a_too_long_reply_is_refused(plugin, reviewer):
 def test_a_reply_to_a_missing_submission_is_refused(reviewer):
     with pytest.raises(ApplicationError, match="does not exist"):
         services.submission_reply(submission_id=999999, reviewer=reviewer, body="Hello")
+
+
+# Ban appeals ----------------------------------------------------------------------------------
+
+APPEALS_URL = reverse("admin:reviews_submission_ban_appeals")
+QUEUE_URL = reverse("admin:reviews_submission_changelist")
+
+
+def _ban(plugin, reviewer, capture):
+    with capture(execute=True):
+        services.plugin_ban_with_submission(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
+    return Thread.objects.get(owner=plugin.owner, plugin=plugin)
+
+
+def test_an_owners_reply_after_a_ban_is_an_appeal_in_the_reviewers_admin(
+    client, plugin, reviewer, django_capture_on_commit_callbacks
+):
+    thread = _ban(plugin, reviewer, django_capture_on_commit_callbacks)
+    thread_reply_create(thread_id=thread.pk, author=plugin.owner, body="We removed the spam.")
+    client.force_login(reviewer)
+
+    assert "Ban appeals (1)" in client.get(QUEUE_URL).content.decode()
+    page = client.get(APPEALS_URL)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "We removed the spam." in text
+    assert reverse("admin:pluginstore_plugin_change", args=[plugin.pk]) in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plugin_reinstate_with_notification(
+            plugin_id=plugin.pk, by=reviewer, reason="Fixed."
+        )
+    assert Message.objects.filter(thread=thread, notification__kind="reinstated").count() == 1
+    assert "We removed the spam." not in client.get(APPEALS_URL).content.decode()
+    assert "Ban appeals (0)" in client.get(QUEUE_URL).content.decode()
+
+
+def test_replies_from_before_the_ban_are_not_appeals(
+    client, plugin, reviewer, django_capture_on_commit_callbacks
+):
+    submission = submit(plugin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_reply(submission_id=submission.pk, reviewer=reviewer, body="Hi")
+    thread = Thread.objects.get(owner=plugin.owner, plugin=plugin)
+    thread_reply_create(thread_id=thread.pk, author=plugin.owner, body="Before the ban.")
+    _ban(plugin, reviewer, django_capture_on_commit_callbacks)
+    client.force_login(reviewer)
+    text = client.get(APPEALS_URL).content.decode()
+    assert "Before the ban." not in text
+    assert "No open ban appeals." in text
+
+
+def test_only_reviewers_see_ban_appeals(client, staff_outsider):
+    client.force_login(staff_outsider)
+    assert client.get(APPEALS_URL).status_code == 403
