@@ -7,7 +7,8 @@ Read-only against pluginstore_bench. Times, per request of /store/ and /store/?q
   - its COUNT query, its page query, and the template render alone;
   - the search with the candidate subquery as it is (it inherits Plugin.Meta.ordering, so it
     is ORDER BY name, id LIMIT 1000) against the same query with the ordering cleared
-    (.order_by()), which is the change proposed in RESULTS.md.
+    (.order_by()), which is the change proposed in RESULTS.md, and with the candidate ids
+    also fetched once and counted in Python (proposed change 3).
 Nothing in the application is changed: the variant is built here from the same pieces.
 Bounded: --reps repetitions and at most 20 s per measurement.
 """
@@ -118,6 +119,27 @@ def main() -> None:
 
         return run
 
+    def search_once(term: str):
+        """Proposed 2 + 3: unordered candidates, fetched once; their count is len(ids)."""
+        sq = SearchQuery(term, search_type="websearch", config="english")
+
+        def run():
+            ids = list(
+                base.filter(search_vector=sq)
+                .order_by()
+                .values_list("pk", flat=True)[: selectors.SEARCH_CANDIDATES]
+            )
+            ranked = (
+                base.filter(pk__in=ids)
+                .annotate(rank=SearchRank(F("search_vector"), sq))
+                .order_by("-rank", "-install_count", "id")
+            )
+            count = len(ids)
+            list(ranked[:24])
+            return count
+
+        return run
+
     for term in args.terms:
         sq = SearchQuery(term, search_type="websearch", config="english")
         out[f"matches {term!r}"] = base.filter(search_vector=sq).count()
@@ -129,6 +151,9 @@ def main() -> None:
 
         out[f"search {term!r} as is"] = stats(as_is, args.reps)
         out[f"search {term!r} candidates unordered"] = stats(search(term, True), args.reps)
+        out[f"search {term!r} unordered, candidates fetched once"] = stats(
+            search_once(term), args.reps
+        )
         out[f"view /store/?q={term}"] = stats(view(f"/store/?q={term}"), args.reps // 2)
     for key, value in out.items():
         print(f"{key}: {json.dumps(value)}", flush=True)
