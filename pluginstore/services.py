@@ -27,6 +27,7 @@ from pluginstore.models import (
     PluginVersion,
     TesterInvitation,
 )
+from pluginstore.selectors import store_listing_changed
 
 MAX_OPEN_FETCH_JOBS = 3
 
@@ -360,6 +361,7 @@ def plugin_set_category(*, user: User, plugin_id: int, category: str) -> Plugin:
         raise ApplicationError("Choose one of the store's categories.")
     plugin.category = category
     plugin.save(update_fields=["category", "updated_at"])
+    store_listing_changed()
     return plugin
 
 
@@ -403,6 +405,7 @@ def plugin_version_make_live(
     if from_status != plugin.status:
         _record_status(plugin, by, from_status, reason or f"Version {version.number} approved")
     _update_search_vector(plugin.pk)
+    store_listing_changed()
     return plugin
 
 
@@ -423,6 +426,7 @@ def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
     plugin.ban()
     plugin.save(update_fields=["status", "updated_at"])
     _record_status(plugin, by, from_status, reason)
+    store_listing_changed()
     return plugin
 
 
@@ -443,6 +447,7 @@ def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
     plugin.approved_at = None
     plugin.save(update_fields=["status", "live_version", "approved_at", "updated_at"])
     _record_status(plugin, by, PluginStatus.BANNED, reason)
+    store_listing_changed()
     return plugin
 
 

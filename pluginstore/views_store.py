@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
@@ -12,10 +13,23 @@ from pluginstore.models import Category, Plugin
 PAGE_SIZE = 24
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total instead of counting the queryset itself."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @require_GET
 def store_list(request):
     query = selectors.StoreQuery.from_params(request.GET)
-    paginator = Paginator(selectors.store_plugins(query), PAGE_SIZE)
+    plugins = selectors.store_plugins(query)
+    paginator = CountedPaginator(plugins, PAGE_SIZE, count=selectors.store_count(query, plugins))
     page = paginator.get_page(request.GET.get("page"))
     installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
     for plugin in page.object_list:

@@ -237,3 +237,16 @@ def _bulk_approved(count):
         plugin = register(owner, name_for_human=f"Tool {i}")
         plugins.append(approve(plugin, reviewer))
     return plugins
+
+
+@pytest.mark.django_db
+def test_the_cached_store_count_follows_approvals_and_bans(client):
+    from tests.pluginstore.helpers import ban
+
+    owner = DeveloperFactory()
+    make_plugin(owner, status="approved")
+    assert _store(client).context["page"].paginator.count == 1
+    second = make_plugin(owner, status="approved")
+    assert _store(client).context["page"].paginator.count == 2
+    ban(second)
+    assert _store(client).context["page"].paginator.count == 1
