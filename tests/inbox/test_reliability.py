@@ -175,30 +175,43 @@ def test_a_worker_killed_mid_delivery_leaves_each_message_exactly_once_after_a_r
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_with_redis_stopped_intents_are_kept_and_arrive_exactly_once_when_it_is_back(
+def test_with_redis_stopped_approvals_answer_fast_and_arrive_exactly_once_when_it_is_back(
     tmp_path, settings, monkeypatch, own_redis
 ):
-    # Few: while Redis is down each commit waits out the broker's ~2 s fail-fast budget.
-    intents = 5
+    from reviews.models import Submission
+    from tests.factories import make_reviewer
+    from tests.pluginstore.helpers import register
+    from tests.reviews.helpers import approve, claim, submit
+
+    approvals = 50
+    reviewer = make_reviewer()
     worker = _start_worker(tmp_path, {"REDIS_URL": own_redis.url})
     try:
         with broker_at(own_redis.url, settings):
             _route_deliveries_to(monkeypatch, worker.queue)
+            # Queued and claimed while Redis is up.
+            submissions = []
+            for _ in range(approvals):
+                submission = submit(register(DeveloperFactory()))
+                submissions.append(claim(submission, reviewer))
             _redis_stop(own_redis)
             timings = []
-            ids = []
-            for chunk in range(intents):
+            for submission in submissions:
                 started = time.monotonic()
-                ids += _write_intents(1, f"stopped:{chunk}")
+                approve(submission, reviewer)
                 timings.append(time.monotonic() - started)
-            # Each commit pays the broker's fail-fast budget and no more: kombu's one
-            # connection retry after 2 s (CELERY_BROKER_TRANSPORT_OPTIONS max_retries=1).
-            # The issue asks for under 2 s; that needs a settings change (see the report).
-            assert max(timings) < 4, timings
-            assert _undelivered(ids) == intents
+            assert max(timings) < 2, timings  # the issue's budget per approval
+            assert Submission.objects.filter(state="approved").count() == approvals
+            ids = list(
+                Notification.objects.filter(kind=NotificationKind.APPROVED).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert len(ids) == approvals
+            assert _undelivered(ids) == approvals
 
             _redis_start(own_redis, tmp_path)
-            assert notifications_redeliver(older_than=datetime.timedelta(0)) == intents
+            notifications_redeliver(older_than=datetime.timedelta(0))
             _wait_until_delivered(ids, worker)
     finally:
         exit_code = _stop_worker(worker)
