@@ -3,8 +3,6 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from bench import proposed
-
 
 def ceiling(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -12,7 +10,6 @@ def ceiling(request):
 
 urlpatterns = [
     path("bench/ceiling", ceiling),
-    path("bench/proposed/store/", proposed.store_list),
     path("", include("config.urls")),
 ]
 

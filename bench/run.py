@@ -43,7 +43,6 @@ PAGES = {
     "search weather": "/store/?q=weather",
     "detail": "/store/bench-5000/",
     "inbox": "/help/messages/",
-    "proposed store": "/bench/proposed/store/",
 }
 SEARCH_TERMS = ["weather", "data", "search", "analytics charts", "pets", "plugin"]
 
@@ -320,9 +319,6 @@ def main() -> None:
             search_pages = {"store": "/store/"}
             for term in SEARCH_TERMS:
                 search_pages[f"search {term}"] = "/store/?q=" + term.replace(" ", "+")
-            search_pages["proposed store"] = "/bench/proposed/store/"
-            for term in ("weather", "search", "pets"):
-                search_pages[f"proposed search {term}"] = f"/bench/proposed/store/?q={term}"
             results["pages"] += measure_pages(wrk_bin, server, search_pages, seconds, "", "100k")
             server.stop()
             log("in-process search timing at 100,000")
