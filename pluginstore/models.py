@@ -147,7 +147,7 @@ class PluginVersion(models.Model):
         return f"{self.plugin} v{self.number}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise ValueError("A plugin version is immutable once stored.")
         super().save(*args, **kwargs)
 

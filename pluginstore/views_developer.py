@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -134,15 +135,9 @@ def plugin_detail(request, plugin_id: int):
         "invite_form": InviteTesterForm(),
         "can_refresh": permissions.can_refresh(request.user, plugin),
         "can_invite": permissions.can_invite_testers(request.user, plugin),
-        "tester_limit": _tester_limit(),
+        "tester_limit": settings.UNVERIFIED_DEVELOPER_LIMIT,
     }
     return render(request, "pluginstore/developer_plugin_detail.html", context)
-
-
-def _tester_limit() -> int:
-    from django.conf import settings
-
-    return settings.UNVERIFIED_DEVELOPER_LIMIT
 
 
 @developer_required
