@@ -1,0 +1,133 @@
+"""Browser journeys: Debian's Chromium via pytest-playwright against pytest-django's live_server.
+
+Every person in a journey gets a browser context of their own (their own cookies), signs in
+through the real pages, and each journey saves full-page screenshots of its key pages under
+test-artifacts/screenshots/<journey>/ (git-ignored).
+"""
+
+import os
+import re
+import shutil
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import PASSWORD
+from tests.services import CHROMIUM, chromium_available, require_services
+
+# Playwright's sync API runs an event loop in this thread, which trips Django's async-unsafe
+# check on every ORM call the test makes; the calls are synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # The browser fixture is session-scoped, so it launches before tests/conftest.py's
+    # per-test check can skip: make the same decision here first.
+    ok, reason = chromium_available()
+    if not ok:
+        if require_services():
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+class Person:
+    """One person at their own browser: a context with its own cookies, and one page."""
+
+    def __init__(self, browser: Browser, base_url: str, shots: "Screenshots"):
+        self.context = browser.new_context(
+            base_url=base_url, viewport={"width": 1280, "height": 900}
+        )
+        self.context.set_default_timeout(10_000)
+        self.page: Page = self.context.new_page()
+        self._shots = shots
+
+    def shot(self, step: str) -> None:
+        self._shots.take(self.page, step)
+
+    def sign_in(self, email: str, password: str = PASSWORD, *, path: str = "/accounts/login/"):
+        page = self.page
+        page.goto(path)
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("main").get_by_role("button", name=re.compile("sign in", re.I)).click()
+        expect(page.locator(".account-name")).to_have_text(email.split("@", 1)[0])
+
+
+class Screenshots:
+    def __init__(self, journey: str):
+        self.folder = SCREENSHOTS / journey
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+        self.paths: list[Path] = []
+
+    def take(self, page: Page, step: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.paths.append(path)
+        return path
+
+
+@pytest.fixture
+def shots(request) -> Screenshots:
+    journey = getattr(request.module, "JOURNEY", None) or request.node.name.removeprefix("test_")
+    return Screenshots(journey)
+
+
+@pytest.fixture
+def person(browser, live_server, shots):
+    """open a browser for someone: person() -> Person; closed after the test."""
+    people: list[Person] = []
+
+    def open_browser() -> Person:
+        someone = Person(browser, live_server.url, shots)
+        people.append(someone)
+        return someone
+
+    yield open_browser
+    for someone in people:
+        someone.context.close()
+
+
+@pytest.fixture
+def demo_plugin(tmp_path, settings):
+    """The Book Finder demo plugin served on a free localhost port, as `serve_demo_plugin` does."""
+    from pluginstore.management.commands.serve_demo_plugin import (
+        make_handler,
+        prepare_demo_folder,
+    )
+
+    settings.PLUGINSTORE_ALLOW_LOCALHOST = True
+    folder = prepare_demo_folder(tmp_path / "demo-plugin")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    port = server.server_address[1]
+    server.RequestHandlerClass = make_handler(folder, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, port
+    server.shutdown()
+    server.server_close()
