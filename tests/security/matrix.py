@@ -1,0 +1,224 @@
+"""The object permission matrix: one row per URL, the expected status per role and method.
+
+Columns, in this order (see tests/security/world.py for who is who):
+
+    anon    not signed in
+    normal  a normal account
+    plus    a Plus account
+    owner   the developer who owns the plugins, threads and submissions in the URLs
+    other   another developer
+    tester  a developer invited to test the owner's unverified plugin
+    rev     a reviewer (staff in the Reviewers group)
+    staff   staff without the Reviewers group
+
+Statuses: 200 400 403 404 405 as such; ``302`` a redirect elsewhere than a login page; ``LOG``
+a redirect to the site's sign-in (/accounts/login/); ``ADM`` a redirect to the admin's sign-in
+(/admin/login/). ``a|b`` accepts either.
+
+URL arguments name objects of the world: ``"unverified"`` is its pk, ``"approved.slug"`` an
+attribute, ``"=ban"`` the literal string. Unless a row says otherwise, the objects belong to
+the owner.
+"""
+
+from dataclasses import dataclass, field
+
+from tests.security.world import ROLES
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    args: dict
+    get: str
+    post: str
+    data: dict = field(default_factory=dict)
+    note: str = ""
+
+    def expected(self, method: str) -> dict[str, set[str]]:
+        tokens = (self.get if method == "GET" else self.post).split()
+        assert len(tokens) == len(ROLES), f"{self.name}: {len(tokens)} columns, not {len(ROLES)}"
+        return {role: set(token.split("|")) for role, token in zip(ROLES, tokens, strict=True)}
+
+
+def R(name, args=None, *, get, post, data=None, note=""):
+    return Row(name, args or {}, get, post, data or {}, note)
+
+
+# Shorthands for the URL arguments.
+U = {"plugin_id": "unverified"}
+A_SLUG = {"slug": "approved.slug"}
+U_SLUG = {"slug": "unverified.slug"}
+
+
+def _admin(model, obj, *, rev, rev_post, staff="403"):
+    """The five standard admin pages of one of our models: changelist, add, change, history,
+    delete. Non-staff are sent to the admin's sign-in; staff without rights get 403; ``rev``
+    and ``rev_post`` give the reviewer's status on each of the five pages."""
+    everyone_else = "ADM ADM ADM ADM ADM ADM"
+    rows = []
+    for page, args, r_get, r_post in zip(
+        ("changelist", "add", "change", "history", "delete"),
+        ({}, {}, {"object_id": obj}, {"object_id": obj}, {"object_id": obj}),
+        rev.split(),
+        rev_post.split(),
+        strict=True,
+    ):
+        rows.append(
+            R(
+                f"admin:{model}_{page}",
+                args,
+                get=f"{everyone_else} {r_get} {staff}",
+                post=f"{everyone_else} {r_post} {staff}",
+                # A delete page deletes on a POST that confirms.
+                data={"post": "yes"} if page == "delete" else None,
+            )
+        )
+    return rows
+
+
+# fmt: off
+SITE_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("home", get=                            "302  302    302  302   302   302    302  302",
+              post=                           "302  302    302  302   302   302    302  302"),
+    R("healthz", get=                         "200  200    200  200   200   200    200  200",
+                 post=                        "405  405    405  405   405   405    405  405"),
+    R("profile", get=                         "LOG  200    200  200   200   200    200  200",
+                 post=                        "LOG  302    302  302   302   302    302  302",
+      data={"display_name": "Renamed"}),
+    R("upgrade", get=                         "LOG  200    302  302   302   302    200  200",
+                 post=                        "LOG  302    302  302   302   302    302  302"),
+    R("developer_access", get=                "LOG  405    405  405   405   405    405  405",
+                          post=               "LOG  302    302  302   302   302    302  302",
+      data={"reason": "I build weather tools."}),
+    # The store
+    R("store:list", get=                      "200  200    200  200   200   200    200  200",
+                    post=                     "405  405    405  405   405   405    405  405"),
+    R("store:installed", get=                 "LOG  200    200  200   200   200    200  200",
+                         post=                "LOG  405    405  405   405   405    405  405"),
+    R("store:detail", A_SLUG, get=            "200  200    200  200   200   200    200  200",
+                              post=           "405  405    405  405   405   405    405  405"),
+    R("store:detail", U_SLUG, get=            "404  404    404  200   404   200    200  404",
+                              post=           "405  405    405  405   405   405    405  405"),
+    R("store:install", A_SLUG, get=           "LOG  405    405  405   405   405    405  405",
+                               post=          "LOG  302    302  302   302   302    302  302"),
+    R("store:install", U_SLUG, get=           "LOG  405    405  405   405   405    405  405",
+                               post=          "LOG  404    404  302   404   302    302  404"),
+    R("store:uninstall", A_SLUG, get=         "LOG  405    405  405   405   405    405  405",
+                                 post=        "LOG  302    302  302   302   302    302  302"),
+    R("store:uninstall", U_SLUG, get=         "LOG  405    405  405   405   405    405  405",
+                                 post=        "LOG  404    404  302   404   302    302  404"),
+    # Developer pages: developers only; someone else's plugin is a 404.
+    R("developer:plugins", get=               "LOG  403    403  200   200   200    403  403",
+                           post=              "LOG  403    403  400   400   400    403  403",
+      data={"target": "", "category": ""}),
+    R("developer:job", {"job_id": "job"}, get="LOG  403    403  200   404   404    403  403",
+                                          post="LOG 403    403  405   405   405    403  403"),
+    R("developer:plugin", U, get=             "LOG  403    403  200   404   404    403  403",
+                             post=            "LOG  403    403  405   405   405    403  403"),
+    R("developer:plugin", {"plugin_id": "other_plugin"},
+                             get=             "LOG  403    403  404   200   404    403  403",
+                             post=            "LOG  403    403  405   405   405    403  403",
+      note="the other developer's plugin: the owner gets a 404"),
+    R("developer:version", {**U, "number": "version.number"},
+                             get=             "LOG  403    403  200   404   404    403  403",
+                             post=            "LOG  403    403  405   405   405    403  403"),
+    R("developer:refresh", U, get=            "LOG  403    403  405   405   405    403  403",
+                              post=           "LOG  403    403  302   404   404    403  403"),
+    R("developer:category", U, get=           "LOG  403    403  405   405   405    403  403",
+                               post=          "LOG  403    403  302   404   404    403  403",
+      data={"category": "computation"}),
+    R("developer:withdraw", {**U, "submission_id": "submission"},
+                              get=            "LOG  403    403  405   405   405    403  403",
+                              post=           "LOG  403    403  302   404   404    403  403"),
+    R("developer:withdraw", {"plugin_id": "unverified", "submission_id": "other_submission"},
+                              get=            "LOG  403    403  405   405   405    403  403",
+                              post=           "LOG  403    403  404   404   404    403  403",
+      note="another plugin's submission through the owner's plugin URL"),
+    R("developer:tester_invite", U, get=      "LOG  403    403  405   405   405    403  403",
+                                    post=     "LOG  403    403  302   404   404    403  403",
+      data={"email": "nobody@example.com"}),
+    R("developer:tester_remove", {**U, "invitation_id": "invitation"},
+                                    get=      "LOG  403    403  405   405   405    403  403",
+                                    post=     "LOG  403    403  302   404   404    403  403"),
+    # Help > Messages: only the thread's owner sees it.
+    R("help:messages", get=                   "LOG  200    200  200   200   200    200  200",
+                       post=                  "LOG  200    200  200   200   200    200  200"),
+    R("help:mark_all_read", get=              "LOG  405    405  405   405   405    405  405",
+                            post=             "LOG  302    302  302   302   302    302  302"),
+    R("help:thread", {"thread_id": "thread"}, get="LOG 404 404  200   404   404    404  404",
+                                              post="LOG 404 404 200   404   404    404  404"),
+    R("help:reply", {"thread_id": "thread"}, get="LOG 405  405  405   405   405    405  405",
+                                             post="LOG 404 404  302   404   404    404  404",
+      data={"body": "A question."}),
+]
+
+# The submission bot and the old submit button. When the bot replaces developer:submit, drop
+# that row; add a row per bot URL with BOT_GET / BOT_POST.
+BOT_GET =                                     "LOG  200|403 200|403 200 200  200  200|403 200|403"
+BOT_ROWS = [
+    R("help:submit", get=BOT_GET, post=       "LOG  200|403|405 200|403|405 200|302|405 200|302|405 200|302|405 200|403|405 200|403|405"),  # noqa: E501
+    R("developer:submit", U, get=             "LOG  403    403  405   405   405    403  403",
+                             post=            "LOG  403    403  302   404   404    403  403",
+      data={"note_to_reviewer": "Please look."}),
+]
+
+# Admin: non-staff go to the admin sign-in; staff without the Reviewers group see only the index.
+S = {"object_id": "submission"}
+P = {"object_id": "unverified"}
+ADMIN_ROWS = [
+    #                                              anon normal plus owner other tester rev  staff
+    R("admin:index", get=                         "ADM  ADM    ADM  ADM   ADM   ADM    200  200",
+                     post=                        "ADM  ADM    ADM  ADM   ADM   ADM    200  200"),
+    # The review queue and the reviewer's own views.
+    R("admin:reviews_submission_ban_appeals", get="ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                              post="ADM ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:reviews_submission_reply", S, get=   "ADM  ADM    ADM  ADM   ADM   ADM    405  405",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"body": "Thanks."}),
+    R("admin:reviews_submission_transition", {**S, "transition_name": "=reject"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:pluginstore_plugin_transition", {**P, "transition_name": "=ban"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:accounts_developeraccessrequest_transition",
+      {"object_id": "access_request", "transition_name": "=decline"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:auth_user_password_change", {"id": "owner_user"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    403  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    403  403"),
+    # Our models' standard pages; the reviewer's five columns: changelist add change history
+    # delete. Reviewers view; they change only canned reasons (and decide with buttons).
+    *_admin("reviews_submission", "submission",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *_admin("reviews_cannedreason", "canned",
+            rev=     "200 200 200 200 200",
+            rev_post="200 200 200 200 302"),
+    *_admin("pluginstore_plugin", "unverified",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 200 200 403"),
+    *_admin("pluginstore_pluginversion", "version",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *_admin("pluginstore_fetchjob", "job",
+            rev=     "403 403 403 403 403",
+            rev_post="403 403 403 403 403"),
+    *_admin("accounts_user", "owner_user",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *_admin("accounts_accounttypechange", "type_change",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *_admin("accounts_developeraccessrequest", "access_request",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *_admin("inbox_notification", "notification",
+            rev=     "403 403 403 403 403",
+            rev_post="403 403 403 403 403"),
+]
+# fmt: on
+
+ROWS = SITE_ROWS + BOT_ROWS + ADMIN_ROWS

@@ -1,0 +1,38 @@
+"""Every URL of the site × every role × GET and POST: the expected status, and no other
+account's data in the response (tests/security/matrix.py is the table)."""
+
+import pytest
+
+from tests.security import csp
+from tests.security.matrix import ROWS
+from tests.security.runner import run
+from tests.security.urls import site_url_names
+from tests.security.world import MARKERS, ROLES
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    patterns = site_url_names()
+    rows = {row.name for row in ROWS}
+    missing = sorted(patterns - rows)
+    stale = sorted(rows - patterns)
+    assert not missing, f"URL patterns without a row in tests/security/matrix.py: {missing}"
+    assert not stale, f"rows in tests/security/matrix.py for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_and_only_its_own_data(world, role):
+    problems = []
+    forbidden = [marker for marker, allowed in MARKERS.items() if role not in allowed]
+    for outcome in run(world, role, ROWS):
+        where = f"{outcome.method} {outcome.url}"
+        expected = outcome.row.expected(outcome.method)[role]
+        if outcome.token not in expected:
+            problems.append(
+                f"{where}: {outcome.token}, expected {'|'.join(sorted(expected))} {outcome.error}"
+            )
+        body = outcome.body
+        leaked = [marker for marker in forbidden if marker in body]
+        if leaked:
+            problems.append(f"{where}: shows {leaked}, which {role} may not see")
+        problems += [f"{where}: {p}" for p in csp.problems(outcome.response)]
+    assert not problems, f"{role}:\n" + "\n".join(problems)

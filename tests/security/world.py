@@ -1,0 +1,147 @@
+"""One small site with every role and one object of every kind, made through the real services.
+
+Marker strings sit in data that only some roles may see; the permission matrix checks that
+each role's responses never contain a marker it is not entitled to.
+"""
+
+from dataclasses import dataclass, field
+
+from django.test import Client
+
+from inbox import services as inbox_services
+from inbox.models import Thread
+from pluginstore import services as plugin_services
+from pluginstore.models import FetchJob
+from reviews.models import CannedReason, Criterion
+from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
+from tests.pluginstore.helpers import approve as make_live
+from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for
+from tests.reviews.helpers import claim, reject, submit
+
+ROLES = ("anon", "normal", "plus", "owner", "other_dev", "tester", "reviewer", "staff")
+
+# Markers: private strings and who may see them. Anything not listed may see nothing of it.
+MARKERS = {
+    # The owner's unverified plugin: its name, shown to the owner, its testers and reviewers.
+    "Zunverqx": {"owner", "tester", "reviewer"},
+    # The owner's note to the reviewer and their reply in the plugin's thread.
+    "Znotetorevqx": {"owner", "reviewer"},
+    "Zownerreplyqx": {"owner", "reviewer"},
+    # What the reviewer told the developer in a rejection (the developer and reviewers).
+    "Zdevnoteqx": {"owner", "reviewer"},
+    # The reviewer's private note: reviewers only, never the developer.
+    "Zprivnoteqx": {"reviewer"},
+    # The other developer's own unverified plugin, note and reply.
+    "Zotherunvqx": {"other_dev", "reviewer"},
+    "Zothernoteqx": {"other_dev", "reviewer"},
+    # The Plus user's developer-access request reason (reviewers decide such requests).
+    "Zaccessreasonqx": {"plus", "reviewer"},
+}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _refresh_job(owner, plugin, monkeypatch, capture_on_commit) -> FetchJob:
+    """Refresh the plugin against unchanged documents: a finished job for its page."""
+    fake_fetch(
+        monkeypatch, lambda: (manifest_for(plugin.domain, name_for_human=plugin.name), spec_for())
+    )
+    with capture_on_commit(execute=True):
+        job = plugin_services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
+    job.refresh_from_db()
+    return job
+
+
+def build_world(capture_on_commit, monkeypatch) -> World:
+    world = World()
+    u = world.users
+    with capture_on_commit(execute=True):
+        u["normal"] = UserFactory(display_name="Normal")
+        u["plus"] = PlusUserFactory(display_name="Plus")
+        u["owner"] = DeveloperFactory(display_name="Owner")
+        u["other_dev"] = DeveloperFactory(display_name="Other")
+        u["tester"] = DeveloperFactory(display_name="Tester")
+        u["reviewer"] = make_reviewer(display_name="Reviewer")
+        u["staff"] = UserFactory(is_staff=True, display_name="Staff")
+        owner, reviewer = u["owner"], u["reviewer"]
+
+        # The owner's unverified plugin: rejected once (with a private note), then resubmitted
+        # and claimed; a tester is invited.
+        unverified = register(owner, name_for_human="Zunverqx", domain="unver.example.com")
+        first = submit(unverified, note_to_reviewer="First try.")
+        claim(first, reviewer)
+        reject(first, reviewer, developer_note="Zdevnoteqx", private_note="Zprivnoteqx")
+        second = submit(unverified, note_to_reviewer="Znotetorevqx")
+        claim(second, reviewer)
+        invitation = plugin_services.tester_invite(
+            plugin_id=unverified.pk, by=owner, email=u["tester"].email
+        )
+
+        # The owner's approved plugin, installed by the Plus user.
+        approved = register(owner, name_for_human="Public Weather", domain="pub.example.com")
+        make_live(approved, reviewer)
+        plugin_services.installation_create(user=u["plus"], plugin_id=approved.pk)
+
+        # The other developer's unverified plugin with an open submission.
+        other_plugin = register(
+            u["other_dev"], name_for_human="Zotherunvqx", domain="other.example.com"
+        )
+        other_submission = submit(other_plugin, note_to_reviewer="Zothernoteqx")
+
+        # A developer access request by the Plus user.
+        from accounts.services import developer_access_request_create
+
+        access_request = developer_access_request_create(user=u["plus"], reason="Zaccessreasonqx")
+        # An audited account-type change (someone upgrades to Plus).
+        from accounts.services import user_upgrade_to_plus
+
+        bystander = UserFactory(display_name="Bystander")
+        user_upgrade_to_plus(user=bystander)
+        canned = CannedReason.objects.create(
+            criterion=Criterion.values[0], title="Policy", text="Breaks the content policy."
+        )
+
+    thread = Thread.objects.get(owner=owner, plugin=unverified)
+    other_thread = Thread.objects.get(owner=u["other_dev"], plugin=other_plugin)
+    reply = inbox_services.thread_reply_create(
+        thread_id=thread.pk, author=owner, body="Zownerreplyqx"
+    )
+    unverified.refresh_from_db()
+    approved.refresh_from_db()
+    world.objects.update(
+        unverified=unverified,
+        approved=approved,
+        other_plugin=other_plugin,
+        submission=second,
+        rejected_submission=first,
+        other_submission=other_submission,
+        invitation=invitation,
+        job=_refresh_job(owner, unverified, monkeypatch, capture_on_commit),
+        thread=thread,
+        other_thread=other_thread,
+        reply=reply,
+        access_request=access_request,
+        canned=canned,
+        version=unverified.latest_version,
+        notification=thread.owner.notifications.first(),
+        type_change=bystander.account_type_changes.get(),
+        owner_user=owner,
+    )
+    for role in ROLES:
+        # A view that fails shows as a 500 in the matrix instead of ending the whole run.
+        client = Client(raise_request_exception=False)
+        if role != "anon":
+            client.force_login(u[role])
+        world.clients[role] = client
+    return world
