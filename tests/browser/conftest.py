@@ -100,9 +100,17 @@ def shots(request) -> Screenshots:
     return Screenshots(journey)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.journey_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def person(browser, live_server, shots):
-    """open a browser for someone: person() -> Person; closed after the test."""
+def person(request, browser, live_server, shots):
+    """Open a browser for someone: person() -> Person; closed after the test."""
     people: list[Person] = []
 
     def open_browser() -> Person:
@@ -111,7 +119,9 @@ def person(browser, live_server, shots):
         return someone
 
     yield open_browser
-    for someone in people:
+    for number, someone in enumerate(people, start=1):
+        if getattr(request.node, "journey_failed", False):
+            someone.shot(f"failed-person{number}")
         someone.context.close()
 
 
