@@ -59,8 +59,3 @@ def mark_all_read(request):
     if services.threads_mark_all_read(user=request.user):
         messages.success(request, "All messages are marked as read.")
     return redirect("help:messages")
-
-
-@login_required
-def submit(request):
-    return render(request, "inbox/submit_unavailable.html", {})

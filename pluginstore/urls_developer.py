@@ -10,7 +10,6 @@ urlpatterns = [
     path("plugins/<int:plugin_id>/refresh/", views.plugin_refresh, name="refresh"),
     path("plugins/<int:plugin_id>/category/", views.plugin_category, name="category"),
     path("plugins/<int:plugin_id>/versions/<int:number>/", views.version_detail, name="version"),
-    path("plugins/<int:plugin_id>/submit/", views.plugin_submit, name="submit"),
     path(
         "plugins/<int:plugin_id>/submissions/<int:submission_id>/withdraw/",
         views.submission_withdraw,

@@ -216,22 +216,6 @@ def tester_remove(request, plugin_id: int, invitation_id: int):
 
 @developer_required
 @require_POST
-def plugin_submit(request, plugin_id: int):
-    plugin = _owned_plugin(request, plugin_id)
-    note = request.POST.get("note_to_reviewer", "")[:2000]
-    try:
-        review_services.submission_create(
-            plugin_id=plugin.pk, by=request.user, note_to_reviewer=note
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Submitted for review. Follow it here and in Help › Messages.")
-    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#submissions")
-
-
-@developer_required
-@require_POST
 def submission_withdraw(request, plugin_id: int, submission_id: int):
     plugin = _owned_plugin(request, plugin_id)
     if not review_selectors.plugin_has_submission(plugin.pk, submission_id):

@@ -300,3 +300,67 @@ class CannedReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.title}"
+
+
+class BotStep(models.TextChoices):
+    """Where a submission-bot conversation stands (reviews.bot moves it along)."""
+
+    PICK = "pick", "Pick a plugin"
+    CHECK = "check", "Check the plugin"
+    CRITERIA = "criteria", "Confirm the criteria"
+    NOTE = "note", "Note to the reviewer"
+    SUMMARY = "summary", "Summary"
+    DONE = "done", "Filed"
+
+
+class SubmissionConversation(models.Model):
+    """A developer's conversation with the submission bot at /help/submit/, kept server-side
+    so leaving half-way and coming back resumes it. The transcript is derived from these
+    fields. One active conversation per user; ended ones stay as a record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submission_conversations"
+    )
+    plugin = models.ForeignKey(
+        "pluginstore.Plugin", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    step = models.CharField(max_length=16, choices=BotStep.choices, default=BotStep.PICK)
+    # The latest refresh-and-check run for this conversation; None when a new check is due.
+    fetch_job = models.ForeignKey(
+        "pluginstore.FetchJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The version the check accepted: the one to be filed.
+    version = models.ForeignKey(
+        "pluginstore.PluginVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checks_run = models.PositiveSmallIntegerField(default=0)
+    confirmed_criteria = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True, max_length=5000)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_active=True),
+                name="submission_conversation_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(step__in=BotStep.values), name="submission_conversation_step_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission bot conversation {self.pk} of {self.user_id} ({self.step})"

@@ -1,45 +1,44 @@
-"""Issue 4's developer side on /developer/plugins/<id>/: submit, follow, withdraw."""
+"""Issue 4's developer side on /developer/plugins/<id>/: follow submissions, withdraw.
+
+Submitting itself goes through the submission bot (tests/reviews/test_bot.py); the page only
+links to it. Here submissions are filed through the service the bot calls.
+"""
 
 import pytest
 from django.urls import reverse
 
 from reviews.models import Submission
+from reviews.services import submission_create
 from tests.factories import DeveloperFactory
 from tests.pluginstore.helpers import register
 
 
 @pytest.mark.django_db
-def test_the_developer_submits_and_sees_queue_position_and_due_date(client):
+def test_the_page_links_to_the_bot_and_then_shows_queue_position_and_due_date(client):
     owner = DeveloperFactory()
     plugin = register(owner)
     client.force_login(owner)
     page = client.get(reverse("developer:plugin", args=[plugin.pk]))
-    assert b"Submit version 1 for review" in page.content
+    bot_link = f'href="{reverse("help:submit")}?plugin={plugin.pk}"'
+    assert bot_link.encode() in page.content
+    assert b"Submit for review" in page.content
 
-    response = client.post(
-        reverse("developer:submit", args=[plugin.pk]),
-        {"note_to_reviewer": "Test account: demo / demo."},
-        follow=True,
-    )
-    submission = Submission.objects.get(plugin=plugin)
-    assert submission.state == "submitted"
-    assert submission.note_to_reviewer == "Test account: demo / demo."
-    assert b"Submitted for review" in response.content
+    submission_create(plugin_id=plugin.pk, by=owner, note_to_reviewer="Test account: demo / demo.")
+    response = client.get(reverse("developer:plugin", args=[plugin.pk]))
+    assert Submission.objects.get(plugin=plugin).state == "submitted"
     assert b"Position 1 in the queue" in response.content
     assert b"Due by" in response.content
-    assert b"Submit version 1 for review" not in response.content  # one open submission
+    assert bot_link.encode() not in response.content  # one open submission
 
 
 @pytest.mark.django_db
-def test_a_version_with_errors_offers_no_submit_button_and_a_post_is_refused(client):
+def test_a_version_with_errors_offers_no_link_to_submit(client):
     owner = DeveloperFactory()
     plugin = register(owner, name_for_human="The ChatGPT Weather Helper")
     client.force_login(owner)
     page = client.get(reverse("developer:plugin", args=[plugin.pk]))
-    assert b"Submit version" not in page.content
-    response = client.post(reverse("developer:submit", args=[plugin.pk]), follow=True)
-    assert b"check error" in response.content
-    assert not Submission.objects.exists()
+    assert b"Submit for review" not in page.content
+    assert b"Fix the errors above" in page.content
 
 
 @pytest.mark.django_db
@@ -47,8 +46,7 @@ def test_the_developer_withdraws_an_open_submission(client):
     owner = DeveloperFactory()
     plugin = register(owner)
     client.force_login(owner)
-    client.post(reverse("developer:submit", args=[plugin.pk]))
-    submission = Submission.objects.get()
+    submission = submission_create(plugin_id=plugin.pk, by=owner)
     response = client.post(
         reverse("developer:withdraw", args=[plugin.pk, submission.pk]), follow=True
     )
@@ -57,18 +55,16 @@ def test_the_developer_withdraws_an_open_submission(client):
 
 
 @pytest.mark.django_db
-def test_nobody_else_submits_or_withdraws(client):
+def test_nobody_else_withdraws(client):
     owner = DeveloperFactory()
     plugin = register(owner)
     other_plugin = register(owner)
     client.force_login(owner)
-    client.post(reverse("developer:submit", args=[plugin.pk]))
-    submission = Submission.objects.get()
+    submission = submission_create(plugin_id=plugin.pk, by=owner)
     # The submission under another plugin's URL is not found.
     url = reverse("developer:withdraw", args=[other_plugin.pk, submission.pk])
     assert client.post(url).status_code == 404
     client.force_login(DeveloperFactory())
-    assert client.post(reverse("developer:submit", args=[other_plugin.pk])).status_code == 404
     url = reverse("developer:withdraw", args=[plugin.pk, submission.pk])
     assert client.post(url).status_code == 404
     assert Submission.objects.get().state == "submitted"

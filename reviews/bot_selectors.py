@@ -1,0 +1,329 @@
+"""Reads for the submission bot's page: the conversation and the transcript derived from it.
+
+The page's query count does not depend on how many plugins, messages or submissions the
+developer has: one query for the conversation with everything it points to, one for the
+plugin list (pick step), two for the previous rejection, three on the filed step.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+
+from accounts.models import User
+from inbox.models import Thread
+from pluginstore.models import FetchJob, FetchJobState, Plugin
+from pluginstore.selectors import VERSION_SUMMARY_FIELDS
+from reviews import selectors
+from reviews.bot import BOT_CRITERIA, next_criterion, plugin_blocker
+from reviews.models import (
+    OPEN_STATES,
+    BotStep,
+    Criterion,
+    CriterionOutcome,
+    CriterionResult,
+    Submission,
+    SubmissionConversation,
+    SubmissionState,
+)
+
+# The version's documents are not shown here; its findings are.
+_HEAVY = ("manifest_text", "spec_text", "manifest", "spec")
+
+
+@dataclass(frozen=True)
+class PluginChoice:
+    plugin: Plugin
+    pickable: bool
+    reason: str
+    open_state: str
+    open_state_label: str
+
+
+@dataclass
+class Entry:
+    """One message of the transcript: who says it, which partial shows it, and its data."""
+
+    who: str  # "bot" or "you"
+    template: str
+    current: bool = False
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class BotPage:
+    step: str
+    conversation: SubmissionConversation | None
+    entries: list[Entry]
+    job_url: str = ""  # set while a check runs: bot.js polls it
+
+
+def plugin_choices(user: User) -> list[PluginChoice]:
+    """The developer's plugins for the pick step, each pickable or with the reason; one query."""
+    open_submission = Submission.objects.filter(plugin=OuterRef("pk"), state__in=OPEN_STATES)
+    plugins = (
+        Plugin.objects.filter(owner=user)
+        .select_related("latest_version")
+        .only(
+            "id",
+            "name",
+            "domain",
+            "status",
+            "owner_id",
+            "live_version_id",
+            *("latest_version__" + f for f in VERSION_SUMMARY_FIELDS),
+        )
+        .annotate(open_state=Subquery(open_submission.values("state")[:1]))
+        .order_by("name", "id")
+    )
+    choices = []
+    for plugin in plugins:
+        reason = plugin_blocker(plugin, plugin.open_state)
+        choices.append(
+            PluginChoice(
+                plugin=plugin,
+                pickable=not reason,
+                reason=reason,
+                open_state=plugin.open_state or "",
+                open_state_label=(
+                    SubmissionState(plugin.open_state).label if plugin.open_state else ""
+                ),
+            )
+        )
+    # Pickable ones first, in name order.
+    choices.sort(key=lambda c: not c.pickable)
+    return choices
+
+
+def active_conversation(user: User) -> SubmissionConversation | None:
+    """The user's active conversation with what the transcript needs, in one query."""
+    return (
+        SubmissionConversation.objects.filter(user=user, is_active=True)
+        .select_related("plugin", "fetch_job", "fetch_job__version", "version", "submission")
+        .defer(
+            "plugin__search_vector",
+            *("fetch_job__version__" + f for f in _HEAVY),
+            *("version__" + f for f in _HEAVY),
+        )
+        .first()
+    )
+
+
+def previous_rejection(plugin_id: int, *, exclude_id: int | None = None) -> Submission | None:
+    """The plugin's last submission if it was rejected, with its failed criteria (2 queries)."""
+    last = (
+        Submission.objects.filter(plugin_id=plugin_id)
+        .exclude(pk=exclude_id)
+        .select_related("version")
+        .only(
+            "state", "submitted_at", "decided_at", "developer_note", "plugin_id", "version__number"
+        )
+        .prefetch_related(
+            Prefetch(
+                "criterion_results",
+                queryset=CriterionResult.objects.filter(result=CriterionOutcome.FAIL),
+                to_attr="failed_results",
+            )
+        )
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    if last is None or last.state != SubmissionState.REJECTED:
+        return None
+    return last
+
+
+def _job_progress(job: FetchJob) -> list[tuple[str, str]]:
+    order = [FetchJobState.QUEUED, FetchJobState.FETCHING, FetchJobState.CHECKING]
+    labels = ["Waiting for a worker", "Fetching the manifest and spec", "Running the checks"]
+    current = order.index(job.state) if job.state in order else len(order)
+    return [
+        (label, "done" if i < current else "current" if i == current else "waiting")
+        for i, label in enumerate(labels)
+    ]
+
+
+def _check_entry(conversation: SubmissionConversation, current: bool) -> Entry:
+    job = conversation.fetch_job
+    data: dict = {"job": job, "checks_run": conversation.checks_run}
+    if job is None:
+        data["outcome"] = "none"
+    elif not job.is_finished:
+        data["outcome"] = "running"
+        data["progress"] = _job_progress(job)
+    else:
+        version = job.version if job.state == FetchJobState.DONE else None
+        findings = version.findings if version is not None else job.findings
+        findings = [f for f in findings or [] if isinstance(f, dict)]
+        data["version"] = version
+        data["errors"] = [f for f in findings if f.get("severity") == "error"]
+        data["warnings"] = [f for f in findings if f.get("severity") != "error"]
+        if version is None:
+            data["outcome"] = "failed"
+        elif version.error_count:
+            data["outcome"] = "errors"
+        elif conversation.plugin.live_version_id == version.pk:
+            data["outcome"] = "live"
+        else:
+            data["outcome"] = "ok"
+    return Entry("bot", "reviews/bot/_check.html", current=current, data=data)
+
+
+def _you(text: str) -> Entry:
+    return Entry("you", "reviews/bot/_text.html", data={"text": text})
+
+
+def _bot(text: str) -> Entry:
+    return Entry("bot", "reviews/bot/_text.html", data={"text": text})
+
+
+def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None = None) -> BotPage:
+    """Everything the bot page shows: the transcript so far and the current question."""
+    conversation = active_conversation(user)
+    greeting = _bot(
+        f"Hi {user.public_name}! I'll help you submit a plugin for review, one question at a "
+        "time. You can leave at any point and come back: I'll remember where we were."
+    )
+    entries = [greeting]
+    fresh = conversation is None or (
+        conversation.step == BotStep.DONE
+        and preselect_id is not None
+        and preselect_id != conversation.plugin_id
+    )
+    if fresh:
+        choices = plugin_choices(user)
+        if preselect_id is None or not any(
+            c.pickable and c.plugin.pk == preselect_id for c in choices
+        ):
+            preselect_id = next((c.plugin.pk for c in choices if c.pickable), None)
+        entries.append(
+            Entry(
+                "bot",
+                "reviews/bot/_pick.html",
+                current=True,
+                data={
+                    "choices": choices,
+                    "preselect_id": preselect_id,
+                    "any_pickable": any(c.pickable for c in choices),
+                },
+            )
+        )
+        return _with_notice(BotPage(BotStep.PICK, None, entries), notice)
+
+    step = conversation.step
+    plugin = conversation.plugin
+    entries.append(_bot("Which plugin do you want to submit for review?"))
+    entries.append(_you(plugin.display_name))
+    rejection = previous_rejection(plugin.pk, exclude_id=conversation.submission_id)
+    if rejection is not None:
+        entries.append(
+            Entry(
+                "bot",
+                "reviews/bot/_rejection.html",
+                data={
+                    "submission": rejection,
+                    "failed": [
+                        (r.criterion, Criterion(r.criterion).label, r.note)
+                        for r in sorted(
+                            rejection.failed_results,
+                            key=lambda r: Criterion.values.index(r.criterion),
+                        )
+                    ],
+                },
+            )
+        )
+
+    page = BotPage(step, conversation, entries)
+    entries.append(_check_entry(conversation, current=step == BotStep.CHECK))
+    if step == BotStep.CHECK:
+        job = conversation.fetch_job
+        if job is not None and not job.is_finished:
+            page.job_url = reverse("developer:job", kwargs={"job_id": job.pk})
+        return _with_notice(page, notice)
+    version = conversation.version
+    entries.append(_you(f"Continue with version {version.number}." if version else "Continue."))
+
+    explanations = dict(BOT_CRITERIA)
+    for criterion in conversation.confirmed_criteria or []:
+        entries.append(_criterion_entry(criterion, explanations, current=False))
+        entries.append(_you(f"Confirmed: {Criterion(criterion).label.lower()}."))
+    if step == BotStep.CRITERIA:
+        upcoming = next_criterion(conversation)
+        entries.append(_criterion_entry(upcoming, explanations, current=True))
+        return _with_notice(page, notice)
+
+    entries.append(
+        Entry(
+            "bot",
+            "reviews/bot/_note.html",
+            current=step == BotStep.NOTE,
+            data={"note": conversation.note},
+        )
+    )
+    if step == BotStep.NOTE:
+        return _with_notice(page, notice)
+    entries.append(_you(conversation.note or "No note, thanks."))
+
+    summary = {
+        "plugin": plugin,
+        "version": version,
+        "criteria": [(c, Criterion(c).label) for c in conversation.confirmed_criteria or []],
+        "note": conversation.note,
+    }
+    entries.append(
+        Entry("bot", "reviews/bot/_summary.html", current=step == BotStep.SUMMARY, data=summary)
+    )
+    if step == BotStep.SUMMARY:
+        return _with_notice(page, notice)
+    entries.append(_you("File submission."))
+    entries.append(_done_entry(conversation))
+    return _with_notice(page, notice)
+
+
+def _criterion_entry(criterion: str, explanations: dict, *, current: bool) -> Entry:
+    position = [c for c, _ in BOT_CRITERIA].index(criterion) + 1
+    return Entry(
+        "bot",
+        "reviews/bot/_criterion.html",
+        current=current,
+        data={
+            "criterion": criterion,
+            "label": Criterion(criterion).label,
+            "explanation": explanations[criterion],
+            "position": position,
+            "total": len(BOT_CRITERIA),
+        },
+    )
+
+
+def _done_entry(conversation: SubmissionConversation) -> Entry:
+    submission = conversation.submission
+    data: dict = {"submission": submission, "plugin": conversation.plugin}
+    if submission is not None and submission.is_open:
+        position = selectors.queue_position(submission)
+        data["position"] = position
+        data["expected_at"] = selectors.expected_decision_date(submission, position=position)
+    thread_id = (
+        Thread.objects.filter(owner_id=conversation.user_id, plugin_id=conversation.plugin_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    data["thread_url"] = (
+        reverse("help:thread", kwargs={"thread_id": thread_id})
+        if thread_id
+        else reverse("help:messages")
+    )
+    return Entry("bot", "reviews/bot/_done.html", current=True, data=data)
+
+
+def _with_notice(page: BotPage, notice: dict | None) -> BotPage:
+    """A refusal or a change the bot noticed is said just before the current question."""
+    if notice:
+        entry = Entry(
+            "bot",
+            "reviews/bot/_notice.html",
+            data={"text": notice.get("text", ""), "level": notice.get("level", "error")},
+        )
+        at = next((i for i, e in enumerate(page.entries) if e.current), len(page.entries))
+        page.entries.insert(at, entry)
+    return page

@@ -1,0 +1,31 @@
+// The submission bot: while a check runs, follow the fetch job's JSON and reload when it
+// finishes, so the findings appear by themselves. Without JavaScript the "Check progress"
+// button does the same. Also moves focus to the current question.
+(function () {
+  "use strict";
+  var current = document.getElementById("current");
+  if (current && window.location.hash === "#current") {
+    var control = current.querySelector("[autofocus]");
+    (control || current).focus();
+  }
+  var box = document.querySelector("[data-bot-job-url]");
+  if (!box) return;
+  var url = box.getAttribute("data-bot-job-url");
+  var hint = document.querySelector("[data-bot-js-hint]");
+  if (hint) hint.hidden = false;
+  var last = null;
+  function poll() {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return setTimeout(poll, 3000);
+        if (data.finished || (last !== null && data.state !== last)) {
+          return window.location.reload();
+        }
+        last = data.state;
+        setTimeout(poll, 1000);
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 700);
+})();
