@@ -76,6 +76,48 @@ class Person:
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
+NAMED_ROLES = {
+    "button",
+    "link",
+    "textbox",
+    "searchbox",
+    "combobox",
+    "listbox",
+    "checkbox",
+    "radio",
+    "spinbutton",
+    "slider",
+    "switch",
+    "menuitem",
+    "tab",
+}
+
+
+def unnamed_controls(page: Page) -> list[str]:
+    """Controls Chromium's accessibility tree gives no name: a screen reader says "button"."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        found = []
+        for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+            role = (node.get("role") or {}).get("value")
+            name = ((node.get("name") or {}).get("value") or "").strip()
+            if role in NAMED_ROLES and not name and not node.get("ignored"):
+                found.append(_describe(cdp, role, node.get("backendDOMNodeId")))
+        return found
+    finally:
+        cdp.detach()
+
+
+def _describe(cdp, role: str, backend_id) -> str:
+    try:
+        element = cdp.send("DOM.describeNode", {"backendNodeId": backend_id})["node"]
+    except Exception:  # noqa: BLE001 - only for the message
+        return role
+    attributes = element.get("attributes", [])
+    pairs = " ".join(f'{k}="{v}"' for k, v in zip(attributes[::2], attributes[1::2], strict=True))
+    return f"{role}: <{element.get('localName')} {pairs}>"
+
+
 class Screenshots:
     def __init__(self, journey: str):
         self.folder = SCREENSHOTS / journey
@@ -83,6 +125,7 @@ class Screenshots:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self.paths: list[Path] = []
+        self.unnamed: dict[str, list[str]] = {}
 
     def take(self, page: Page, step: str) -> Path:
         self.count += 1
@@ -91,13 +134,18 @@ class Screenshots:
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=True)
         self.paths.append(path)
+        unnamed = unnamed_controls(page)
+        if unnamed:
+            self.unnamed[f"{path.name} {page.url}"] = unnamed
         return path
 
 
 @pytest.fixture
 def shots(request) -> Screenshots:
     journey = getattr(request.module, "JOURNEY", None) or request.node.name.removeprefix("test_")
-    return Screenshots(journey)
+    shots = Screenshots(journey)
+    yield shots
+    assert not shots.unnamed, f"controls without an accessible name: {shots.unnamed}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
