@@ -97,8 +97,12 @@ def plugin_choices(user: User) -> list[PluginChoice]:
 
 def active_conversation(user: User) -> SubmissionConversation | None:
     """The user's active conversation with what the transcript needs, in one query."""
+    open_submission = Submission.objects.filter(
+        plugin=OuterRef("plugin_id"), state__in=OPEN_STATES
+    ).values("state")[:1]
     return (
         SubmissionConversation.objects.filter(user=user, is_active=True)
+        .annotate(plugin_open_state=Subquery(open_submission))
         .select_related("plugin", "fetch_job", "fetch_job__version", "version", "submission")
         .defer(
             "plugin__search_vector",
@@ -234,6 +238,8 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
         )
 
     page = BotPage(step, conversation, entries)
+    if notice is None:
+        notice = _heads_up(conversation, preselect_id)
     entries.append(_check_entry(conversation, current=step == BotStep.CHECK))
     if step == BotStep.CHECK:
         job = conversation.fetch_job
@@ -246,7 +252,7 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
     explanations = dict(BOT_CRITERIA)
     for criterion in conversation.confirmed_criteria or []:
         entries.append(_criterion_entry(criterion, explanations, current=False))
-        entries.append(_you(f"Confirmed: {Criterion(criterion).label.lower()}."))
+        entries.append(_you(f"Confirmed {criterion}: {Criterion(criterion).label}."))
     if step == BotStep.CRITERIA:
         upcoming = next_criterion(conversation)
         entries.append(_criterion_entry(upcoming, explanations, current=True))
@@ -278,6 +284,34 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
     entries.append(_you("File submission."))
     entries.append(_done_entry(conversation))
     return _with_notice(page, notice)
+
+
+def _heads_up(conversation: SubmissionConversation, preselect_id: int | None) -> dict | None:
+    """What the bot notices on its own when the page is opened mid-way (no query of its own):
+    the plugin changed behind its back, or the developer came for another plugin."""
+    if conversation.step == BotStep.DONE:
+        return None
+    plugin = conversation.plugin
+    blocker = plugin_blocker(plugin, conversation.plugin_open_state)
+    if blocker:
+        return {
+            "level": "warning",
+            "text": f"Heads-up: {plugin.display_name} changed since we started. {blocker} "
+            "Start over to pick another plugin.",
+        }
+    if conversation.version_id and plugin.latest_version_id != conversation.version_id:
+        return {
+            "level": "warning",
+            "text": f"Heads-up: a newer version of {plugin.display_name} was fetched since "
+            "the check. At your next answer I'll ask you to check it.",
+        }
+    if preselect_id is not None and preselect_id != plugin.pk:
+        return {
+            "level": "info",
+            "text": f"We're in the middle of submitting {plugin.display_name}. Finish it "
+            "first, or press Start over to pick another plugin.",
+        }
+    return None
 
 
 def _criterion_entry(criterion: str, explanations: dict, *, current: bool) -> Entry:

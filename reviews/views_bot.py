@@ -38,7 +38,8 @@ def submit(request):
         preselect_id=_int_or_none(request.GET.get("plugin")),
         notice=request.session.pop(NOTICE_KEY, None),
     )
-    return render(request, "reviews/bot/page.html", {"page": page, "BotStep": BotStep})
+    context = {"page": page, "note_max_length": bot.NOTE_MAX_LENGTH}
+    return render(request, "reviews/bot/page.html", context)
 
 
 def _answer(request):

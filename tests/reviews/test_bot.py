@@ -386,9 +386,7 @@ def test_the_plugin_from_the_link_is_preselected(client):
 # Resuming, starting over, cancelling ----------------------------------------------------------
 
 
-def test_leaving_half_way_and_coming_back_resumes_where_it_stopped(
-    client, bot, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_leaving_half_way_and_coming_back_resumes_where_it_stopped(client, bot, monkeypatch):
     owner = DeveloperFactory()
     plugin = register(owner)
     serve(monkeypatch, plugin)
@@ -401,12 +399,18 @@ def test_leaving_half_way_and_coming_back_resumes_where_it_stopped(
     client.force_login(owner)  # a new session: the conversation lives in the database
     page = text(client.get(URL))
     assert "Criterion 3 of 6 · C4" in page
-    assert "Confirmed: follows the content policy." in page
-    assert "Confirmed: follows the brand guidelines." in page
+    assert "Confirmed C1: Follows the content policy." in page
+    assert "Confirmed C2: Follows the brand guidelines." in page
     assert page.count('value="confirm"') == 1
     # The developer page's link, with a plugin preselected, does not lose it either.
     page = text(client.get(URL, {"plugin": plugin.pk}))
     assert "Criterion 3 of 6 · C4" in page
+    assert "in the middle of submitting" not in page
+    # Coming for another plugin, the bot says what is in progress and how to leave it.
+    other = register(owner)
+    page = text(client.get(URL, {"plugin": other.pk}))
+    assert "Criterion 3 of 6 · C4" in page
+    assert "in the middle of submitting Test Weather" in page
 
 
 def test_start_over_and_cancel_end_the_conversation_without_filing(client, bot, monkeypatch):
@@ -472,6 +476,8 @@ def test_a_submission_opened_elsewhere_meanwhile_stops_the_bot_at_filing(client,
     client.force_login(owner)
     walk_to(bot, plugin, BotStep.SUMMARY)
     submit(plugin)  # e.g. from another tab, through the service
+    # Opening the page, the bot already warns.
+    assert "Heads-up: Test Weather changed since we started" in text(client.get(URL))
 
     page = text(bot(step="summary", action="file"))
     assert "changed while we were talking" in page
@@ -557,3 +563,16 @@ def test_the_developer_page_links_to_the_bot_instead_of_a_submit_form(client):
         reverse("developer:submit", args=[plugin.pk])
     assert client.post(f"/developer/plugins/{plugin.pk}/submit/").status_code == 404
     assert not Submission.objects.exists()
+
+
+def test_a_note_over_the_limit_is_refused_and_kept_out(client, bot, monkeypatch):
+    owner = DeveloperFactory()
+    plugin = register(owner)
+    serve(monkeypatch, plugin)
+    client.force_login(owner)
+    walk_to(bot, plugin, BotStep.NOTE)
+    page = text(bot(step="note", note="x" * 5001, action="continue"))
+    assert "The note is too long: at most 5000 characters" in page
+    assert 'maxlength="5000"' in page
+    assert conversation(owner).step == BotStep.NOTE
+    assert conversation(owner).note == ""
