@@ -1,13 +1,8 @@
-// The submission bot: while a check runs, follow the fetch job's JSON and reload when it
-// finishes, so the findings appear by themselves. Without JavaScript the "Check progress"
-// button does the same. Also moves focus to the current question.
+// The submission bot: while a check runs, follow the fetch job's JSON and reload when its
+// step changes or it finishes, so progress and findings appear by themselves. Without
+// JavaScript the "Check progress" button does the same.
 (function () {
   "use strict";
-  var current = document.getElementById("current");
-  if (current && window.location.hash === "#current") {
-    var control = current.querySelector("[autofocus]");
-    (control || current).focus();
-  }
   var box = document.querySelector("[data-bot-job-url]");
   if (!box) return;
   var url = box.getAttribute("data-bot-job-url");
