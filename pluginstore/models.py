@@ -173,7 +173,11 @@ class PluginVersion(models.Model):
 
     @property
     def legal_info_url(self) -> str:
-        return self._manifest_str("legal_info_url")
+        """Only an http(s) URL: the store links it, and a javascript: one would run on click
+        (an unverified version with check errors is shown to its owner, testers and reviewers).
+        """
+        url = self._manifest_str("legal_info_url").strip()
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
     @property
     def contact_email(self) -> str:
