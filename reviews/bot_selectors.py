@@ -56,6 +56,7 @@ class BotPage:
     conversation: SubmissionConversation | None
     entries: list[Entry]
     job_url: str = ""  # set while a check runs: bot.js polls it
+    job_state: str = ""
 
 
 def plugin_choices(user: User) -> list[PluginChoice]:
@@ -245,6 +246,7 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
         job = conversation.fetch_job
         if job is not None and not job.is_finished:
             page.job_url = reverse("developer:job", kwargs={"job_id": job.pk})
+            page.job_state = job.state
         return _with_notice(page, notice)
     version = conversation.version
     entries.append(_you(f"Continue with version {version.number}." if version else "Continue."))

@@ -8,16 +8,15 @@
   var url = box.getAttribute("data-bot-job-url");
   var hint = document.querySelector("[data-bot-js-hint]");
   if (hint) hint.hidden = false;
-  var last = null;
+  var last = box.getAttribute("data-bot-job-state");
   function poll() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) return setTimeout(poll, 3000);
-        if (data.finished || (last !== null && data.state !== last)) {
+        if (data.finished || data.state !== last) {
           return window.location.reload();
         }
-        last = data.state;
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

@@ -273,7 +273,9 @@ def test_while_the_check_runs_the_page_shows_progress_and_a_check_progress_butto
     page = text(client.get(URL))
     assert "Checking…" in page
     assert "Check progress" in page
-    assert f'data-bot-job-url="{reverse("developer:job", args=[job.pk])}"' in page
+    job_url = reverse("developer:job", args=[job.pk])
+    assert f'data-bot-job-url="{job_url}" data-bot-job-state="queued"' in page
+    assert 'src="/static/js/bot.js"' in page
     # Continuing before the check finished is refused.
     client.post(URL, {"step": "check", "action": "continue"})
     assert "The check is still running" in text(client.get(URL))
