@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
@@ -75,20 +75,87 @@ def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
 
 
 def _search_postgres(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchRank
     from django.db.models import F
 
-    search = SearchQuery(query.q, search_type="websearch", config="english")
-    # The GIN index finds the matches; only a bounded set of them is ranked.
-    # No ORDER BY in the subquery: with Meta.ordering PostgreSQL would walk the name index
-    # instead of the GIN index, and rank only the alphabetically first matches.
-    candidates = qs.filter(search_vector=search).order_by().values("pk")[:SEARCH_CANDIDATES]
-    ranked = qs.filter(pk__in=candidates)
+    search = _search_query(query)
+    ranked = qs.filter(pk__in=_search_candidates(qs, search))
     if query.sort in SORTS:
         return ranked.order_by(*SORTS[query.sort])
     return ranked.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
         "-rank", "-install_count", "id"
     )
+
+
+def _search_query(query: StoreQuery):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query.q, search_type="websearch", config="english")
+
+
+def _search_candidates(qs: QuerySet[Plugin], search) -> QuerySet[Plugin]:
+    """The GIN index finds the matches; only a bounded set of them is ranked.
+
+    No ORDER BY: with Meta.ordering PostgreSQL would walk the name index instead of the GIN
+    index, and rank only the alphabetically first matches.
+    """
+    return qs.filter(search_vector=search).order_by().values("pk")[:SEARCH_CANDIDATES]
+
+
+# One pass for a search page on PostgreSQL: rank the bounded candidates where they are read
+# and count them in the same query, so neither the count nor the ranking goes back to the
+# table for the 1,000 candidates; then fetch the page's rows. A page past the last one is
+# the last one (as Paginator.get_page does), chosen in the same query from the count.
+_SEARCH_ORDER_SQL = {
+    "relevance": "rank DESC, install_count DESC, id ASC",
+    "newest": "approved_at DESC, id DESC",
+    "popular": "install_count DESC, id DESC",
+    "name": "name ASC, id ASC",
+}
+_SEARCH_PAGE_SQL = """
+    WITH candidates AS MATERIALIZED (
+        SELECT p.id, ts_rank(p.search_vector, q.query) AS rank, p.install_count,
+               p.approved_at, p.name
+          FROM pluginstore_plugin p, websearch_to_tsquery('english'::regconfig, %(q)s) q(query)
+         WHERE p.status = %(status)s AND p.live_version_id IS NOT NULL
+           AND (%(category)s = '' OR p.category = %(category)s)
+           AND p.search_vector @@ q.query
+         LIMIT %(candidates)s
+    )
+    SELECT t.total, t.start, c.id
+      FROM (
+          SELECT count(*) AS total,
+                 LEAST(%(offset)s, GREATEST(count(*) - 1, 0) / %(limit)s * %(limit)s) AS start
+            FROM candidates
+      ) t
+      LEFT JOIN LATERAL (
+          SELECT id, row_number() OVER (ORDER BY {order}) AS n
+            FROM candidates ORDER BY {order} LIMIT %(limit)s OFFSET t.start
+      ) c ON true
+     ORDER BY c.n
+"""
+
+
+def store_search_page(query: StoreQuery, page: int, per_page: int) -> tuple[list[Plugin], int, int]:
+    """One page of a PostgreSQL search in the order the query asks: its rows, how many
+    plugins matched (at most SEARCH_CANDIDATES) and the page's number. A page below 1 or past
+    the last is the last page. Two queries whatever the page."""
+    order = _SEARCH_ORDER_SQL.get(query.sort, _SEARCH_ORDER_SQL["relevance"])
+    params = {
+        "q": query.q,
+        "status": PluginStatus.APPROVED,
+        "category": query.category,
+        "candidates": SEARCH_CANDIDATES,
+        "limit": per_page,
+        "offset": (page - 1) * per_page if page >= 1 else SEARCH_CANDIDATES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_PAGE_SQL.format(order=order), params)
+        found = cursor.fetchall()
+    total, start = found[0][0], found[0][1]
+    ids = [pk for _, _, pk in found if pk is not None]
+    rows = Plugin.objects.select_related("owner").only(*LISTING_FIELDS).in_bulk(ids) if ids else {}
+    return [rows[pk] for pk in ids if pk in rows], total, start // per_page + 1
 
 
 def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin]:
@@ -113,9 +180,15 @@ def store_count(query: StoreQuery, queryset: QuerySet[Plugin]) -> int:
     the page's time at 100,000 plugins. Searches count their bounded candidates directly.
     """
     if query.q:
+        if connection.vendor == "postgresql":
+            # Count the bounded candidates themselves, not the ranked rows that join them
+            # back to the table: one pass over the matches instead of two.
+            base = Plugin.objects.filter(status=PluginStatus.APPROVED, live_version__isnull=False)
+            if query.category:
+                base = base.filter(category=query.category)
+            return _search_candidates(base, _search_query(query)).count()
         return queryset.count()
-    generation = cache.get_or_set(_STORE_GENERATION_KEY, 0, None)
-    key = f"store:count:{generation}:{query.category or 'all'}"
+    key = f"store:count:{store_generation()}:{query.category or 'all'}"
     count = cache.get(key)
     if count is None:
         count = queryset.count()
@@ -123,12 +196,52 @@ def store_count(query: StoreQuery, queryset: QuerySet[Plugin]) -> int:
     return count
 
 
-def store_listing_changed() -> None:
-    """Called by the services when the set of listed plugins may have changed."""
+def store_generation() -> int:
+    """The store listing's version: every cached count and page is keyed by it."""
+    return cache.get_or_set(_STORE_GENERATION_KEY, 0, None)
+
+
+def _bump_store_generation() -> None:
     try:
         cache.incr(_STORE_GENERATION_KEY)
     except ValueError:
         cache.set(_STORE_GENERATION_KEY, 1, None)
+
+
+def store_listing_changed() -> None:
+    """Called by the services when the set of listed plugins may have changed.
+
+    Bumped now, and again once the transaction commits: a page rendered in between (from the
+    data before the commit) would otherwise stay cached under the new version.
+    """
+    _bump_store_generation()
+    transaction.on_commit(_bump_store_generation)
+
+
+STORE_PAGE_SECONDS = 60
+STORE_PAGE_CACHED_PAGES = 10
+
+
+def store_page_cache_key(params) -> str | None:
+    """The cache key of an anonymous visitor's store listing (the rendered plugin grid), or
+    None when it is not to be cached. Only plain listings are: no search text, a known
+    category and sort, one of the first pages, nothing else in the query string, so the cache
+    holds at most categories x sorts x STORE_PAGE_CACHED_PAGES entries.
+    """
+    if set(params) - {"q", "category", "sort", "page"}:
+        return None
+    if any(len(params.getlist(name)) > 1 for name in params):
+        return None
+    if params.get("q", "").strip():
+        return None
+    if params.get("category", "") not in ("", *Category.values):
+        return None
+    if params.get("sort", "") not in ("", *SORTS):
+        return None
+    page = params.get("page", "")
+    if page and page not in {str(n) for n in range(1, STORE_PAGE_CACHED_PAGES + 1)}:
+        return None
+    return f"store:page:{store_generation()}:{params.urlencode()}"
 
 
 def store_plugin_detail(slug: str) -> Plugin | None:

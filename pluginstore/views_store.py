@@ -1,9 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
@@ -28,22 +32,56 @@ class CountedPaginator(Paginator):
 @require_GET
 def store_list(request):
     query = selectors.StoreQuery.from_params(request.GET)
-    plugins = selectors.store_plugins(query)
-    paginator = CountedPaginator(plugins, PAGE_SIZE, count=selectors.store_count(query, plugins))
-    page = paginator.get_page(request.GET.get("page"))
+    # An anonymous visitor's plain listing is the same for everyone: served from a short cache
+    # keyed by the listing's version, which the services bump when a plugin enters or leaves
+    # the store. A hit runs no query; signed-in visitors see their own "Installed" marks.
+    key = None
+    if not request.user.is_authenticated:
+        key = selectors.store_page_cache_key(request.GET)
+    listing = cache.get(key) if key else None
+    if listing is None:
+        listing = _store_listing(request, query)
+        if key:
+            cache.set(key, listing, selectors.STORE_PAGE_SECONDS)
+    context = {
+        "query": query,
+        "categories": Category.choices,
+        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
+        "listing": mark_safe(listing),  # noqa: S308 (our own template's output)
+    }
+    return render(request, "pluginstore/store_list.html", context)
+
+
+def _store_listing(request, query: selectors.StoreQuery) -> str:
+    """The count, the plugin grid and the pagination, rendered."""
+    page = store_page(query, request.GET.get("page"))
     installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
     for plugin in page.object_list:
         plugin.is_installed = plugin.pk in installed
     params = request.GET.copy()
     params.pop("page", None)
-    context = {
-        "page": page,
-        "query": query,
-        "categories": Category.choices,
-        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
-        "querystring": params.urlencode(),
-    }
-    return render(request, "pluginstore/store_list.html", context)
+    context = {"page": page, "query": query, "querystring": params.urlencode()}
+    return render_to_string("pluginstore/_store_results.html", context, request=request)
+
+
+def store_page(query: selectors.StoreQuery, number) -> Page:
+    """The page of the listing the visitor asked for, as Paginator.get_page would give it."""
+    if query.q and connection.vendor == "postgresql":
+        return _search_page(query, number)
+    plugins = selectors.store_plugins(query)
+    paginator = CountedPaginator(plugins, PAGE_SIZE, count=selectors.store_count(query, plugins))
+    return paginator.get_page(number)
+
+
+def _search_page(query: selectors.StoreQuery, number) -> Page:
+    """A search page in one pass over the candidates (selectors.store_search_page). As with
+    get_page, a page that is not a number is the first, one out of range the last."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    rows, count, number = selectors.store_search_page(query, number, PAGE_SIZE)
+    return Page(rows, number, CountedPaginator(rows, PAGE_SIZE, count=count))
 
 
 def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:

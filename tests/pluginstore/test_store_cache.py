@@ -1,0 +1,159 @@
+"""The anonymous store listing is served from a short cache: a repeat costs no query, and a
+plugin entering or leaving the store shows at once (the services bump the listing version)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pluginstore import selectors, services
+from pluginstore.models import Category
+from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
+from tests.pluginstore.helpers import approve, ban, make_plugin, register
+
+
+def _store(client, **params):
+    return client.get(reverse("store:list"), params)
+
+
+@pytest.mark.django_db
+def test_a_repeated_anonymous_listing_runs_no_query(client, django_assert_num_queries):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Cached One")
+    first = _store(client, sort="popular")
+    with django_assert_num_queries(0):
+        again = _store(client, sort="popular")
+    assert again.status_code == 200
+    assert b"Cached One" in again.content
+    assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_an_approval_shows_in_the_cached_listing_at_once(client):
+    owner = DeveloperFactory()
+    make_plugin(owner, status="approved", name_for_human="Old One")
+    assert b"Old One" in _store(client).content
+    approve(register(owner, name_for_human="New One"))
+    content = _store(client).content
+    assert b"New One" in content
+    assert b"2 plugins" in content
+
+
+@pytest.mark.django_db
+def test_a_ban_and_a_re_approval_show_in_the_cached_listing_at_once(client):
+    owner, reviewer = DeveloperFactory(), make_reviewer()
+    plugin = make_plugin(owner, status="approved", name_for_human="Soon Banned")
+    assert b"Soon Banned" in _store(client).content
+    ban(plugin, reviewer)
+    assert b"Soon Banned" not in _store(client).content
+    # Reinstated, it is Unverified until approved again: still not listed, then listed.
+    services.plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason="Appeal accepted.")
+    assert b"Soon Banned" not in _store(client).content
+    approve(plugin, reviewer)
+    assert b"Soon Banned" in _store(client).content
+
+
+@pytest.mark.django_db
+def test_a_category_change_moves_the_plugin_in_the_cached_listings(client):
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner, status="approved", name_for_human="Mover", category="retrieval")
+    assert b"Mover" in _store(client, category="retrieval").content
+    assert b"Mover" not in _store(client, category="computation").content
+    services.plugin_set_category(user=owner, plugin_id=plugin.pk, category=Category.COMPUTATION)
+    assert b"Mover" not in _store(client, category="retrieval").content
+    assert b"Mover" in _store(client, category="computation").content
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_before_the_commit_is_not_kept_after_it(
+    client, django_capture_on_commit_callbacks
+):
+    """Another request may render the listing between the services' bump and the commit, from
+    the data before it: the bump on commit makes that page unreachable."""
+    plugin = register(DeveloperFactory(), name_for_human="Racing")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(plugin)
+        # What a concurrent request would cache before the commit: the listing without it.
+        cache.set(selectors.store_page_cache_key(QueryDict("")), "<p>stale</p>", 60)
+        assert b"stale" in _store(client).content
+    content = _store(client).content
+    assert b"stale" not in content
+    assert b"Racing" in content
+
+
+@pytest.mark.django_db
+def test_signed_in_visitors_get_their_own_marks_not_the_cached_page(client):
+    owner, user = DeveloperFactory(), PlusUserFactory()
+    plugin = make_plugin(owner, status="approved", name_for_human="Mine")
+    assert b"pill-approved" not in _store(client).content  # cached for anonymous visitors
+    services.installation_create(user=user, plugin_id=plugin.pk)
+    client.force_login(user)
+    assert b"Installed</span>" in _store(client).content
+    client.logout()
+    assert b"Installed</span>" not in _store(client).content
+
+
+@pytest.mark.django_db
+def test_searches_are_not_cached(client):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Rain Radar")
+    _store(client, q="radar")
+    with CaptureQueriesContext(connection) as captured:
+        assert b"Rain Radar" in _store(client, q="radar").content
+    assert len(captured) >= 1
+
+
+@pytest.mark.parametrize(
+    ("query", "cached"),
+    [
+        ("", True),
+        ("sort=popular&category=computation&page=2", True),
+        ("q=", True),
+        ("q=weather", False),
+        ("category=nope", False),
+        ("sort=nope", False),
+        ("page=11", False),
+        ("page=abc", False),
+        ("page=1&page=2", False),
+        ("utm_source=mail", False),
+    ],
+)
+@pytest.mark.django_db
+def test_only_plain_listings_have_a_cache_key(query, cached):
+    assert (selectors.store_page_cache_key(QueryDict(query)) is not None) is cached
+
+
+@pytest.mark.django_db
+def test_the_cache_key_follows_the_listing_version():
+    cache.clear()
+    before = selectors.store_page_cache_key(QueryDict(""))
+    selectors.store_listing_changed()
+    assert selectors.store_page_cache_key(QueryDict("")) != before
+
+
+# The search page on PostgreSQL is one query over the candidates (selectors.store_search_page);
+# it pages as Paginator.get_page does.
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_search_pages_like_the_paginator(client):
+    owner = DeveloperFactory()
+    for n in range(30):
+        make_plugin(owner, status="approved", name_for_human=f"Radar {n:02d}")
+    make_plugin(owner, status="approved", name_for_human="Unrelated")
+
+    def page(**params):
+        context = _store(client, q="radar", **params).context
+        return context["page"].number, [p.display_name for p in context["page"].object_list]
+
+    first = page(sort="name")
+    assert first == (1, [f"Radar {n:02d}" for n in range(24)])
+    assert page(sort="name", page=2) == (2, [f"Radar {n:02d}" for n in range(24, 30)])
+    assert page(sort="name", page=99) == (2, [f"Radar {n:02d}" for n in range(24, 30)])
+    assert page(sort="name", page=0)[0] == 2
+    assert page(sort="name", page="abc") == first
+    response = _store(client, q="radar")
+    assert response.context["page"].paginator.count == 30
+    assert b"30 plugins" in response.content
+    assert _store(client, q="nothing-like-it").context["page"].paginator.count == 0
