@@ -5,7 +5,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from inbox.models import Message, NotificationKind, Thread
-from pluginstore.models import PluginStatus
+from pluginstore.models import FetchJob, PluginStatus
+from pluginstore.services import MAX_OPEN_FETCH_JOBS, fetch_job_run
 from reviews.bot import BOT_CRITERION_IDS
 from reviews.models import BotStep, Submission, SubmissionConversation
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory
@@ -283,6 +284,30 @@ def test_while_the_check_runs_the_page_shows_progress_and_a_check_progress_butto
     # The job's JSON, which bot.js polls, answers the owner.
     status = client.get(reverse("developer:job", args=[job.pk]), HTTP_ACCEPT="application/json")
     assert status.json()["finished"] is False
+    # A worker runs it; "Check progress" (a plain GET) then shows the result.
+    fetch_job_run(job_id=job.pk)
+    page = text(client.get(URL))
+    assert "Version 1 passed every blocking check" in page
+    assert "data-bot-job-url" not in page
+
+
+def test_a_check_that_cannot_start_is_explained_and_offered_again(client, bot, monkeypatch):
+    owner = DeveloperFactory()
+    plugin = register(owner)
+    serve(monkeypatch, plugin)
+    for _ in range(MAX_OPEN_FETCH_JOBS):
+        FetchJob.objects.create(
+            kind="refresh", requested_by=owner, plugin=plugin, target=plugin.manifest_url
+        )
+    client.force_login(owner)
+    page = text(bot(step="pick", plugin=plugin.pk, action="continue"))
+    assert "I couldn&#x27;t start the check: You have several checks running already" in page
+    assert conversation(owner).fetch_job is None
+    assert 'value="recheck"' in page
+
+    FetchJob.objects.filter(requested_by=owner).delete()
+    page = text(bot(step="check", action="recheck"))
+    assert "Version 1 passed every blocking check" in page
 
 
 # Step validation ----------------------------------------------------------------------------
