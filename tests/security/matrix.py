@@ -16,8 +16,8 @@ a redirect to the site's sign-in (/accounts/login/); ``ADM`` a redirect to the a
 (/admin/login/). ``a|b`` accepts either.
 
 URL arguments name objects of the world: ``"unverified"`` is its pk, ``"approved.slug"`` an
-attribute, ``"=ban"`` the literal string. Unless a row says otherwise, the objects belong to
-the owner.
+attribute, ``"=ban"`` the literal string; in POST data, ``"@unverified"`` is its pk. Unless a
+row says otherwise, the objects belong to the owner.
 """
 
 from dataclasses import dataclass, field
@@ -153,14 +153,13 @@ SITE_ROWS = [
       data={"body": "A question."}),
 ]
 
-# The submission bot and the old submit button. When the bot replaces developer:submit, drop
-# that row; add a row per bot URL with BOT_GET / BOT_POST.
-BOT_GET =                                     "LOG  200|403 200|403 200 200  200  200|403 200|403"
+# The submission bot (/help/submit/): developers use it, signed-in others get a 403 page that
+# explains how to become one. Add a row per bot URL here if it grows more.
 BOT_ROWS = [
-    R("help:submit", get=BOT_GET, post=       "LOG  200|403|405 200|403|405 200|302|405 200|302|405 200|302|405 200|403|405 200|403|405"),  # noqa: E501
-    R("developer:submit", U, get=             "LOG  403    403  405   405   405    403  403",
-                             post=            "LOG  403    403  302   404   404    403  403",
-      data={"note_to_reviewer": "Please look."}),
+    #                                          anon normal plus owner other tester rev  staff
+    R("help:submit", get=                     "LOG  403    403  200   200   200    403  403",
+                     post=                    "LOG  403    403  302   302   302    403  403",
+      data={"step": "pick", "action": "continue", "plugin": "@unverified"}),
 ]
 
 # Admin: non-staff go to the admin sign-in; staff without the Reviewers group see only the index.

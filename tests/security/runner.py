@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.security.matrix import Row
 from tests.security.world import World
@@ -20,6 +20,14 @@ def url_for(world: World, row: Row) -> str:
         obj = world.objects[name]
         kwargs[arg] = getattr(obj, attribute) if attribute else obj.pk
     return reverse(row.name, kwargs=kwargs)
+
+
+def data_for(world: World, row: Row) -> dict:
+    """The row's POST data, with "@name" values replaced by that object's pk."""
+    return {
+        key: world.objects[value[1:]].pk if str(value).startswith("@") else value
+        for key, value in row.data.items()
+    }
 
 
 def status_token(response) -> str:
@@ -74,8 +82,11 @@ def run(world: World, role: str, rows: list[Row]) -> list[Outcome]:
     client = world.clients[role]
     outcomes = []
     for row in rows:
-        url = url_for(world, row)
+        try:
+            url = url_for(world, row)
+        except NoReverseMatch:
+            continue  # a row for a URL that is gone: test_every_url_pattern_has_a_row says so
         for method in ("GET", "POST"):
-            response = request(client, method, url, row.data)
+            response = request(client, method, url, data_for(world, row))
             outcomes.append(Outcome(row, method, url, response))
     return outcomes

@@ -2,6 +2,7 @@
 account's data in the response (tests/security/matrix.py is the table)."""
 
 import pytest
+from django.urls import reverse
 
 from tests.security import csp
 from tests.security.matrix import ROWS
@@ -36,3 +37,32 @@ def test_each_role_gets_the_expected_status_and_only_its_own_data(world, role):
             problems.append(f"{where}: shows {leaked}, which {role} may not see")
         problems += [f"{where}: {p}" for p in csp.problems(outcome.response)]
     assert not problems, f"{role}:\n" + "\n".join(problems)
+
+
+def _bot_pick(world, role: str, plugin) -> bool:
+    """Post the bot's "pick this plugin" answer as the role; did a conversation start?"""
+    from reviews.models import SubmissionConversation
+
+    world.clients[role].post(
+        reverse("help:submit"), {"step": "pick", "action": "continue", "plugin": plugin.pk}
+    )
+    return SubmissionConversation.objects.filter(plugin=plugin).exists()
+
+
+@pytest.mark.parametrize("role", ["tester", "other_dev"])
+def test_the_submission_bot_refuses_someone_elses_plugin(world, role):
+    """Picking a plugin by id in the bot's form: a tester or another developer posting the
+    owner's plugin id starts nothing (the control below shows the same post works for it)."""
+    from tests.pluginstore.helpers import register
+
+    plugin = register(world.users["owner"])
+
+    assert not _bot_pick(world, role, plugin)
+
+
+def test_the_submission_bot_starts_on_the_owners_own_plugin(world):
+    from tests.pluginstore.helpers import register
+
+    plugin = register(world.users["owner"])
+
+    assert _bot_pick(world, "owner", plugin)

@@ -39,11 +39,16 @@ def _walk(patterns, prefix="", namespace=""):
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield prefix + str(pattern.pattern), name, pattern.callback.__module__
+            yield prefix + str(pattern.pattern), name, pattern.callback
 
 
 def all_patterns() -> list[tuple[str, str | None, str]]:
     """(route, name, callback module) of every URL pattern the resolver knows."""
+    return [(route, name, view.__module__) for route, name, view in all_views()]
+
+
+def all_views() -> list[tuple[str, str | None, object]]:
+    """(route, name, view callable) of every URL pattern the resolver knows."""
     return list(_walk(get_resolver().url_patterns))
 
 
