@@ -207,7 +207,7 @@ def _revalidate(conversation: SubmissionConversation, user: User) -> str:
 def conversation_start(*, user: User, plugin_id) -> tuple[SubmissionConversation, str]:
     """Step 1: the developer picks a plugin; a new conversation starts its check."""
     conversation = _active(user)
-    if conversation is not None and conversation.step != BotStep.DONE:
+    if conversation is not None and conversation.step not in (BotStep.PICK, BotStep.DONE):
         raise _wrong_step(conversation)
     if plugin_id in (None, ""):
         raise ApplicationError("Choose one of your plugins first.")

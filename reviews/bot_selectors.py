@@ -190,10 +190,14 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
         "time. You can leave at any point and come back: I'll remember where we were."
     )
     entries = [greeting]
-    fresh = conversation is None or (
-        conversation.step == BotStep.DONE
-        and preselect_id is not None
-        and preselect_id != conversation.plugin_id
+    fresh = (
+        conversation is None
+        or conversation.step == BotStep.PICK
+        or (
+            conversation.step == BotStep.DONE
+            and preselect_id is not None
+            and preselect_id != conversation.plugin_id
+        )
     )
     if fresh:
         choices = plugin_choices(user)

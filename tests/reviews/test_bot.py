@@ -603,3 +603,15 @@ def test_a_note_over_the_limit_is_refused_and_kept_out(client, bot, monkeypatch)
     assert 'maxlength="5000"' in page
     assert conversation(owner).step == BotStep.NOTE
     assert conversation(owner).note == ""
+
+
+def test_a_conversation_still_at_the_pick_step_shows_the_plugin_list(client, bot, monkeypatch):
+    owner = DeveloperFactory()
+    plugin = register(owner)
+    serve(monkeypatch, plugin)
+    SubmissionConversation.objects.create(user=owner, step=BotStep.PICK)
+    client.force_login(owner)
+    assert "Which plugin do you want to submit for review?" in text(client.get(URL))
+    page = text(bot(step="pick", plugin=plugin.pk, action="continue"))
+    assert "Version 1 passed every blocking check" in page
+    assert SubmissionConversation.objects.filter(user=owner).count() == 2
