@@ -223,7 +223,7 @@ STORE_PAGE_CACHED_PAGES = 10
 
 
 def store_page_cache_key(params) -> str | None:
-    """The cache key of an anonymous visitor's store listing (the rendered plugin grid), or
+    """The cache key of an anonymous visitor's store page (everything below the header), or
     None when it is not to be cached. Only plain listings are: no search text, a known
     category and sort, one of the first pages, nothing else in the query string, so the cache
     holds at most categories x sorts x STORE_PAGE_CACHED_PAGES entries.
@@ -241,7 +241,25 @@ def store_page_cache_key(params) -> str | None:
     page = params.get("page", "")
     if page and page not in {str(n) for n in range(1, STORE_PAGE_CACHED_PAGES + 1)}:
         return None
-    return f"store:page:{store_generation()}:{params.urlencode()}"
+    return f"store:page:{params.urlencode()}"
+
+
+def store_page_cached(key: str) -> tuple[int, str | None]:
+    """The listing version now and the page cached under `key` if it was rendered at that
+    version, in one cache round trip. Render a miss at the version returned, and store it with
+    store_page_cache_set: a bump meanwhile makes it a miss next time."""
+    found = cache.get_many([_STORE_GENERATION_KEY, key])
+    generation = found.get(_STORE_GENERATION_KEY)
+    if generation is None:
+        return store_generation(), None
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return generation, entry[1]
+    return generation, None
+
+
+def store_page_cache_set(key: str, generation: int, html: str) -> None:
+    cache.set(key, (generation, str(html)), STORE_PAGE_SECONDS)
 
 
 def store_plugin_detail(slug: str) -> Plugin | None:

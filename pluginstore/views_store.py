@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import Http404
@@ -33,35 +32,36 @@ class CountedPaginator(Paginator):
 def store_list(request):
     query = selectors.StoreQuery.from_params(request.GET)
     # An anonymous visitor's plain listing is the same for everyone: served from a short cache
-    # keyed by the listing's version, which the services bump when a plugin enters or leaves
-    # the store. A hit runs no query; signed-in visitors see their own "Installed" marks.
-    key = None
-    if not request.user.is_authenticated:
-        key = selectors.store_page_cache_key(request.GET)
-    listing = cache.get(key) if key else None
-    if listing is None:
-        listing = _store_listing(request, query)
+    # checked against the listing's version, which the services bump when a plugin enters or
+    # leaves the store. A hit runs no query; signed-in visitors see their own "Installed" marks.
+    key = None if request.user.is_authenticated else selectors.store_page_cache_key(request.GET)
+    content = None
+    if key:
+        generation, content = selectors.store_page_cached(key)
+    if content is None:
+        content = _store_content(request, query)
         if key:
-            cache.set(key, listing, selectors.STORE_PAGE_SECONDS)
-    context = {
-        "query": query,
-        "categories": Category.choices,
-        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
-        "listing": mark_safe(listing),  # noqa: S308 (our own template's output)
-    }
-    return render(request, "pluginstore/store_list.html", context)
+            selectors.store_page_cache_set(key, generation, content)
+    # Our own template's output, escaped when it was rendered.
+    return render(request, "pluginstore/store_list.html", {"content": mark_safe(content)})  # noqa: S308
 
 
-def _store_listing(request, query: selectors.StoreQuery) -> str:
-    """The count, the plugin grid and the pagination, rendered."""
+def _store_content(request, query: selectors.StoreQuery) -> str:
+    """Everything below the header: filters, count, plugin grid and pagination."""
     page = store_page(query, request.GET.get("page"))
     installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
     for plugin in page.object_list:
         plugin.is_installed = plugin.pk in installed
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"page": page, "query": query, "querystring": params.urlencode()}
-    return render_to_string("pluginstore/_store_results.html", context, request=request)
+    context = {
+        "page": page,
+        "query": query,
+        "categories": Category.choices,
+        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
+        "querystring": params.urlencode(),
+    }
+    return render_to_string("pluginstore/_store_content.html", context, request=request)
 
 
 def store_page(query: selectors.StoreQuery, number) -> Page:
