@@ -345,7 +345,11 @@ def summary(result: dict) -> str:
     m = result["meta"]
     lines = [
         f"mode {m['mode']} ({m['database']}, broker {m['broker'].split(':')[0]}"
-        + (f", polling {m['filesystem_polling_interval_s']} s" if m["mode"] != "redis" else "")
+        + (
+            f", polling {m['filesystem_polling_interval_s'] or 'kombu default 1.0'} s"
+            if m["mode"] != "redis"
+            else ""
+        )
         + f"), {m['started']} - {m['finished']}, load {m['loadavg_start']} -> {m['loadavg_end']}",
         f"{result['visible']['n']} approvals measured, {result['timed_out']} timed out",
         "",

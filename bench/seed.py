@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 DB_NAME = "pluginstore_bench"
 PG = "postgres://postgres@127.0.0.1:5432"
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/8"
 
 
 def bench_environ() -> dict[str, str]:
@@ -38,6 +39,9 @@ def bench_environ() -> dict[str, str]:
         "DJANGO_READ_DOT_ENV_FILE": "false",
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The cache on Redis as in production (every worker shares it), in a database of its
+        # own (others' tests use /0, bench/latency.py /7); run.py empties it after seeding.
+        "REDIS_URL": BENCH_REDIS_URL,
     }
 
 

@@ -2,8 +2,9 @@
 
     python bench/sqltime.py --reps 200 --terms weather data search [--explain data]
 
-For each term: Paginator(selectors.store_plugins(StoreQuery(q=term)), 24).get_page(1), the
-page's rows fetched and paginator.count read - the two queries store_list makes for a search.
+For each term: views_store.store_page(StoreQuery(q=term), 1), the page's rows fetched and
+paginator.count read - exactly the queries store_list makes for a search (on PostgreSQL: one
+query ranks and counts the candidates, one fetches the page's 24 rows).
 Bounded: at most --reps repetitions and --max-seconds per term. Prints one JSON line per term.
 """
 
@@ -42,15 +43,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.paginator import Paginator
     from django.db import connection
 
-    from pluginstore import selectors
+    from pluginstore import selectors, views_store
 
     def run_once(term: str):
         query = selectors.StoreQuery.from_params({"q": term, "sort": args.sort})
-        page = Paginator(selectors.store_plugins(query), 24).get_page(1)
         t0 = time.perf_counter()
+        page = views_store.store_page(query, 1)  # what store_list runs for the page
         rows = list(page.object_list)
         t1 = time.perf_counter()
         count = page.paginator.count
@@ -59,7 +59,6 @@ def main() -> None:
 
     for term in args.terms:
         run_once(term)  # warm the connection and the cache
-        # get_page() already ran COUNT (to validate the page number): time the whole thing.
         totals, pages = [], []
         deadline = time.monotonic() + args.max_seconds
         count = 0
