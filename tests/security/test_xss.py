@@ -174,6 +174,7 @@ def test_manifest_fields_come_back_escaped_on_every_page(
         pages.check(anonymous, f"{store}?sort=name&page={page}")
     pages.check(as_owner, reverse("developer:plugins"))
     pages.check(as_tester, reverse("developer:plugins"))
+    pages.check(as_owner, reverse("help:submit"))  # the bot's plugin picker
     pages.check(as_reviewer, reverse("admin:pluginstore_plugin_changelist") + "?all=")
     pages.check(as_reviewer, reverse("admin:pluginstore_pluginversion_changelist") + "?all=")
     # The approved ones on the public pages; the raw ones (every field) on every other page.
@@ -367,4 +368,39 @@ def test_each_vector_in_a_submission_comes_back_escaped_in_the_review_queue(
             shows=vector,
         )
     pages.check(_client(owner), reverse("help:messages"))
+    pages.assert_clean()
+
+
+def test_the_submission_bot_shows_names_notes_and_findings_escaped(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Walk the bot with a plugin whose manifest and spec carry vectors and a note made of all
+    the vectors; its page at every step, then the developer's view of the filed submission."""
+    from reviews import bot
+
+    owner = DeveloperFactory(display_name=VECTORS[1])
+    domain = "bot.example.com"
+    short = '";alert(1);//'  # short enough for name_for_human, so the checks let it through
+    manifest, spec = _approvable_with(domain, short)
+    assert manifest["name_for_human"] == short
+    plugin = register(owner, domain=domain)
+    fake_fetch(monkeypatch, lambda: (manifest, spec))
+    pages = Pages(VECTORS)
+    client = _client(owner)
+    url = reverse("help:submit")
+    pages.check(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.conversation_start(user=owner, plugin_id=plugin.pk)
+    pages.check(client, url, shows=short)
+    conversation, _ = bot.conversation_accept_check(user=owner)
+    while (criterion := bot.next_criterion(conversation)) is not None:
+        pages.check(client, url)
+        conversation, _ = bot.conversation_confirm_criterion(user=owner, criterion=criterion)
+    note = _chunks(VECTORS, limit=bot.NOTE_MAX_LENGTH)[0]
+    bot.conversation_set_note(user=owner, note=note)
+    pages.check(client, url, shows=note.split("\n", 1)[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.conversation_file(user=owner)
+    pages.check(client, url)
+    pages.check(client, reverse("developer:plugin", args=[plugin.pk]), shows=short)
     pages.assert_clean()
