@@ -193,6 +193,14 @@ ADMIN_ROWS = [
     *_admin("reviews_submission", "submission",
             rev=     "200 403 200 200 403",
             rev_post="200 403 403 200 403"),
+    # Two more submissions' pages: the rejected one (with the private note) and the other
+    # developer's (with their note to the reviewer).
+    R("admin:reviews_submission_change", {"object_id": "rejected_submission"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    403  403"),
+    R("admin:reviews_submission_change", {"object_id": "other_submission"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    403  403"),
     *_admin("reviews_cannedreason", "canned",
             rev=     "200 200 200 200 200",
             rev_post="200 200 200 200 302"),

@@ -78,7 +78,7 @@ def request(client, method: str, url: str, data: dict):
         cache.clear()
 
 
-def run(world: World, role: str, rows: list[Row]) -> list[Outcome]:
+def run(world: World, role: str, rows: list[Row], methods=("GET", "POST")) -> list[Outcome]:
     client = world.clients[role]
     outcomes = []
     for row in rows:
@@ -86,7 +86,7 @@ def run(world: World, role: str, rows: list[Row]) -> list[Outcome]:
             url = url_for(world, row)
         except NoReverseMatch:
             continue  # a row for a URL that is gone: test_every_url_pattern_has_a_row says so
-        for method in ("GET", "POST"):
+        for method in methods:
             response = request(client, method, url, data_for(world, row))
             outcomes.append(Outcome(row, method, url, response))
     return outcomes

@@ -39,6 +39,15 @@ def test_each_role_gets_the_expected_status_and_only_its_own_data(world, role):
     assert not problems, f"{role}:\n" + "\n".join(problems)
 
 
+def test_every_marker_is_shown_to_a_role_allowed_to_see_it(world):
+    """Else the leak check above would prove nothing for that marker."""
+    unseen = set(MARKERS)
+    for role in sorted({role for allowed in MARKERS.values() for role in allowed}):
+        for outcome in run(world, role, ROWS, methods=("GET",)):
+            unseen -= {m for m in unseen if role in MARKERS[m] and m in outcome.body}
+    assert not unseen, f"markers no allowed role ever sees: {sorted(unseen)}"
+
+
 def _bot_pick(world, role: str, plugin) -> bool:
     """Post the bot's "pick this plugin" answer as the role; did a conversation start?"""
     from reviews.models import SubmissionConversation

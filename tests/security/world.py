@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
+from accounts.services import developer_access_request_create, user_upgrade_to_plus
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
@@ -31,7 +32,7 @@ MARKERS = {
     "Zdevnoteqx": {"owner", "reviewer"},
     # The reviewer's private note: reviewers only, never the developer.
     "Zprivnoteqx": {"reviewer"},
-    # The other developer's own unverified plugin, note and reply.
+    # The other developer's own unverified plugin and its note to the reviewer.
     "Zotherunvqx": {"other_dev", "reviewer"},
     "Zothernoteqx": {"other_dev", "reviewer"},
     # The Plus user's developer-access request reason (reviewers decide such requests).
@@ -100,12 +101,8 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         other_submission = submit(other_plugin, note_to_reviewer="Zothernoteqx")
 
         # A developer access request by the Plus user.
-        from accounts.services import developer_access_request_create
-
         access_request = developer_access_request_create(user=u["plus"], reason="Zaccessreasonqx")
         # An audited account-type change (someone upgrades to Plus).
-        from accounts.services import user_upgrade_to_plus
-
         bystander = UserFactory(display_name="Bystander")
         user_upgrade_to_plus(user=bystander)
         canned = CannedReason.objects.create(
