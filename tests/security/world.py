@@ -37,7 +37,11 @@ MARKERS = {
     "Zothernoteqx": {"other_dev", "reviewer"},
     # The Plus user's developer-access request reason (reviewers decide such requests).
     "Zaccessreasonqx": {"plus", "reviewer"},
+    # Every account's email address: its own, the reviewers' (who manage accounts), and the
+    # tester's to the owner who invited them.
+    **{f"z{role}mailqx@example.com": {role, "reviewer"} for role in ROLES if role != "anon"},
 }
+MARKERS["ztestermailqx@example.com"].add("owner")
 
 
 @dataclass
@@ -68,13 +72,17 @@ def build_world(capture_on_commit, monkeypatch) -> World:
     world = World()
     u = world.users
     with capture_on_commit(execute=True):
-        u["normal"] = UserFactory(display_name="Normal")
-        u["plus"] = PlusUserFactory(display_name="Plus")
-        u["owner"] = DeveloperFactory(display_name="Owner")
-        u["other_dev"] = DeveloperFactory(display_name="Other")
-        u["tester"] = DeveloperFactory(display_name="Tester")
-        u["reviewer"] = make_reviewer(display_name="Reviewer")
-        u["staff"] = UserFactory(is_staff=True, display_name="Staff")
+        u["normal"] = UserFactory(email="znormalmailqx@example.com", display_name="Normal")
+        u["plus"] = PlusUserFactory(email="zplusmailqx@example.com", display_name="Plus")
+        u["owner"] = DeveloperFactory(email="zownermailqx@example.com", display_name="Owner")
+        u["other_dev"] = DeveloperFactory(
+            email="zother_devmailqx@example.com", display_name="Other"
+        )
+        u["tester"] = DeveloperFactory(email="ztestermailqx@example.com", display_name="Tester")
+        u["reviewer"] = make_reviewer(email="zreviewermailqx@example.com", display_name="Reviewer")
+        u["staff"] = UserFactory(
+            email="zstaffmailqx@example.com", is_staff=True, display_name="Staff"
+        )
         owner, reviewer = u["owner"], u["reviewer"]
 
         # The owner's unverified plugin: rejected once (with a private note), then resubmitted
