@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.services import developer_access_request_create
+from accounts.services import developer_access_decline, developer_access_request_create
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
@@ -233,9 +233,10 @@ def _email_vectors():
 
 
 def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_commit_callbacks):
-    """Notes to and from reviewers, private notes, replies, ban reasons, canned reasons, access
-    requests, display names and tester emails: all vectors at once in each (a few texts of
-    newline-joined vectors), through the real services, then every page that shows them."""
+    """Notes to and from reviewers, private notes, replies, ban and reinstate reasons, canned
+    reasons, access requests and their decline notes, display names and tester emails: all
+    vectors at once in each (a few texts of newline-joined vectors), through the real
+    services, then every page that shows them."""
     reviewer = make_reviewer(display_name=VECTORS[0])
     pages = Pages(VECTORS)
     as_reviewer = _client(reviewer)
@@ -291,6 +292,11 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
         inbox_services.thread_reply_create(thread_id=thread.pk, author=owner, body=text)
         with django_capture_on_commit_callbacks(execute=True):
             access = developer_access_request_create(user=installer, reason=text)
+            developer_access_decline(request_id=access.pk, decided_by=reviewer, note=text)
+            if index == 0:  # the others stay banned, for the ban appeals page
+                review_services.plugin_reinstate_with_notification(
+                    plugin_id=plugin.pk, by=reviewer, reason=text
+                )
         checked_with_owner.append((owner, installer, plugin, thread, access, first_line))
 
     for owner, installer, plugin, thread, access, first_line in checked_with_owner:
@@ -304,6 +310,8 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
         pages.check(as_installer, reverse("store:installed"))
         pages.check(as_installer, reverse("profile"))
         pages.check(as_installer, reverse("help:messages"))
+        notices = Thread.objects.get(owner=installer, plugin=None)
+        pages.check(as_installer, reverse("help:thread", args=[notices.pk]), shows=first_line)
         pages.check(as_reviewer, reverse("admin:pluginstore_plugin_change", args=[plugin.pk]))
         pages.check(
             as_reviewer,
