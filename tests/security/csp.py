@@ -1,5 +1,7 @@
 """What a Content-Security-Policy header must say: scripts only from files, never inline."""
 
+import re
+
 UNSAFE_FOR_SCRIPTS = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "data:", "*")
 
 
@@ -10,6 +12,25 @@ def directives(header: str) -> dict[str, list[str]]:
         if words:
             parsed.setdefault(words[0].lower(), words[1:])
     return parsed
+
+
+_SCRIPT_TAG = re.compile(rb"<script\b([^>]*)>", re.IGNORECASE)
+_NONCE = re.compile(r"""\bnonce=["']?([^"' >]+)""")
+
+
+def inline_scripts_without_nonce(response, header: str) -> list[str]:
+    """Inline <script> elements the policy would block: no src, no nonce the header allows."""
+    if getattr(response, "streaming", False):
+        return []
+    found = []
+    for match in _SCRIPT_TAG.finditer(response.content):
+        attrs = match.group(1).decode(errors="replace")
+        if "src=" in attrs or "application/json" in attrs:
+            continue
+        nonce = _NONCE.search(attrs)
+        if nonce is None or f"'nonce-{nonce.group(1)}'" not in header:
+            found.append(f"inline script without the response's nonce: <script{attrs}>")
+    return found
 
 
 def is_html(response) -> bool:
@@ -33,4 +54,4 @@ def problems(response) -> list[str]:
         found.append(f"CSP allows {unsafe} for scripts: {header}")
     if "object-src" not in parsed and "'none'" not in parsed.get("default-src", []):
         found.append(f"CSP leaves plugins (object-src) open: {header}")
-    return found
+    return found + inline_scripts_without_nonce(response, header)

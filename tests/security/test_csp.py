@@ -2,8 +2,6 @@
 response: the matrix's responses (tests/security/test_permissions.py checks those), and here
 the error pages, allauth's pages and the admin's."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -15,37 +13,13 @@ from tests.security.urls import allauth_url_names
 pytestmark = pytest.mark.django_db
 
 
-class _Scripts(HTMLParser):
-    """Inline scripts (no src) and whether they carry a nonce."""
-
-    def __init__(self):
-        super().__init__()
-        self.inline: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/json":
-            self.inline.append(attrs)
-
-
 def _problems(url: str, response) -> list[str]:
-    found = [f"{url}: {p}" for p in csp.problems(response)]
-    if not csp.is_html(response):
-        return found
-    header = response.get("Content-Security-Policy", "")
-    scripts = _Scripts()
-    scripts.feed(response.content.decode(errors="replace"))
-    for attrs in scripts.inline:
-        nonce = attrs.get("nonce")
-        if not nonce or f"'nonce-{nonce}'" not in header:
-            found.append(f"{url}: inline script without the response's nonce: {attrs}")
-    return found
+    return [f"{url}: {p}" for p in csp.problems(response)]
 
 
 def test_the_checker_rejects_unsafe_policies():
     class Fake(dict):
-        def get(self, key, default=None):
-            return super().get(key, default)
+        content = b"<script>alert(1)</script>"
 
     html = "text/html; charset=utf-8"
     assert csp.problems(Fake({"Content-Type": html}))
@@ -53,7 +27,9 @@ def test_the_checker_rejects_unsafe_policies():
     assert csp.problems(Fake({"Content-Type": html, "Content-Security-Policy": unsafe}))
     fallback = "default-src 'self' 'unsafe-eval'; object-src 'none'"
     assert csp.problems(Fake({"Content-Type": html, "Content-Security-Policy": fallback}))
-    fine = "default-src 'self'; script-src 'self'; object-src 'none'"
+    fine = "default-src 'self'; script-src 'self' 'nonce-abc'; object-src 'none'"
+    assert csp.problems(Fake({"Content-Type": html, "Content-Security-Policy": fine}))
+    Fake.content = b'<script nonce="abc">go()</script><script src="/static/x.js"></script>'
     assert not csp.problems(Fake({"Content-Type": html, "Content-Security-Policy": fine}))
 
 
