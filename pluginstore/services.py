@@ -489,7 +489,10 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
     if not permissions.can_invite_testers(by, plugin):
         raise ApplicationError("You can invite testers only to your own unverified plugins.")
     email = (email or "").strip().lower()
-    developer = User.objects.filter(email__iexact=email).first()
+    # Case-insensitive, but only ASCII-style case: in SQL, UPPER('alıce') is 'ALICE', and a
+    # look-alike account must not receive an invitation meant for someone else.
+    matches = [u for u in User.objects.filter(email__iexact=email) if u.email.lower() == email]
+    developer = matches[0] if len(matches) == 1 else None
     if developer is None or not developer.is_developer:
         raise ApplicationError(
             "There is no developer account with that email. Testers need developer access."
