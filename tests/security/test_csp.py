@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from tests.factories import UserFactory, make_reviewer
 from tests.security import csp
-from tests.security.urls import allauth_url_names
+from tests.security.patterns import allauth_url_names
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from tests.security import csp
 from tests.security.matrix import ROWS
+from tests.security.patterns import all_views
 from tests.security.runner import data_for, url_for
-from tests.security.urls import all_views
 from tests.security.world import ROLES
 
 REACHES_THE_VIEW = {"200", "302", "400"}

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.security import csp
 from tests.security.matrix import ROWS
+from tests.security.patterns import site_url_names
 from tests.security.runner import run
-from tests.security.urls import site_url_names
 from tests.security.world import MARKERS, ROLES
 
 
