@@ -48,6 +48,7 @@ def R(name, args=None, *, get, post, data=None, note=""):
 U = {"plugin_id": "unverified"}
 A_SLUG = {"slug": "approved.slug"}
 U_SLUG = {"slug": "unverified.slug"}
+B_SLUG = {"slug": "banned.slug"}
 
 
 def _admin(model, obj, *, rev, rev_post, staff="403"):
@@ -100,12 +101,17 @@ SITE_ROWS = [
                               post=           "405  405    405  405   405   405    405  405"),
     R("store:detail", U_SLUG, get=            "404  404    404  200   404   200    200  404",
                               post=           "405  405    405  405   405   405    405  405"),
+    R("store:detail", B_SLUG, get=            "404  404    200  200   404   404    200  404",
+                              post=           "405  405    405  405   405   405    405  405",
+      note="banned: its owner, reviewers and those who had installed it (plus) see it"),
     R("store:install", A_SLUG, get=           "LOG  405    405  405   405   405    405  405",
                                post=          "LOG  302    302  302   302   302    302  302"),
     R("store:install", U_SLUG, get=           "LOG  405    405  405   405   405    405  405",
                                post=          "LOG  404    404  302   404   302    302  404"),
     R("store:uninstall", A_SLUG, get=         "LOG  405    405  405   405   405    405  405",
                                  post=        "LOG  302    302  302   302   302    302  302"),
+    R("store:uninstall", B_SLUG, get=         "LOG  405    405  405   405   405    405  405",
+                                 post=        "LOG  404    302  302   404   404    302  404"),
     R("store:uninstall", U_SLUG, get=         "LOG  405    405  405   405   405    405  405",
                                  post=        "LOG  404    404  302   404   302    302  404"),
     # Developer pages: developers only; someone else's plugin is a 404.
