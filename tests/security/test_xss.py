@@ -333,6 +333,8 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
     for tester in testers[:3]:
         pages.check(_client(tester), reverse("developer:plugins"))
         pages.check(_client(tester), reverse("help:messages"))
+        pages.check(_client(tester), reverse("account_email"), shows=tester.email)
+        pages.check(_client(tester), reverse("profile"), shows=tester.email)
 
     # The emails behind the messages: their HTML parts.
     html_parts = [
