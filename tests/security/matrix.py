@@ -199,6 +199,19 @@ ADMIN_ROWS = [
     *_admin("reviews_submission", "submission",
             rev=     "200 403 200 200 403",
             rev_post="200 403 403 200 403"),
+    # The transition buttons, posted to the change pages: only reviewers act.
+    R("admin:reviews_submission_change", S,
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"_fsm_transition_to": "release"}, note="the Release button"),
+    R("admin:pluginstore_plugin_change", P,
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"_fsm_transition_to": "ban"}, note="the Ban button (it goes on to the reason form)"),
+    R("admin:accounts_developeraccessrequest_change", {"object_id": "access_request"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"_fsm_transition_to": "grant"}, note="the Grant button"),
     # Two more submissions' pages: the rejected one (with the private note) and the other
     # developer's (with their note to the reviewer).
     R("admin:reviews_submission_change", {"object_id": "rejected_submission"},

@@ -75,3 +75,28 @@ def test_the_submission_bot_starts_on_the_owners_own_plugin(world):
     plugin = register(world.users["owner"])
 
     assert _bot_pick(world, "owner", plugin)
+
+
+def test_the_admin_buttons_act_for_reviewers_and_refuse_staff_without_the_group(world):
+    """The matrix pins the statuses; here, that the refusal changes nothing and the
+    reviewer's press really acts."""
+    submission, access = world.submission, world.access_request
+    release = {"_fsm_transition_to": "release"}
+    grant = {"_fsm_transition_to": "grant"}
+    submission_url = reverse("admin:reviews_submission_change", args=[submission.pk])
+    access_url = reverse("admin:accounts_developeraccessrequest_change", args=[access.pk])
+
+    assert world.clients["staff"].post(submission_url, release).status_code == 403
+    assert world.clients["staff"].post(access_url, grant).status_code == 403
+    submission.refresh_from_db()
+    access.refresh_from_db()
+    assert (submission.state, access.state) == ("in_review", "pending")
+
+    world.clients["reviewer"].post(submission_url, release)
+    world.clients["reviewer"].post(access_url, grant)
+    submission.refresh_from_db()
+    access.refresh_from_db()
+    world.users["plus"].refresh_from_db()
+    assert submission.state == "submitted"
+    assert access.state == "granted"
+    assert world.users["plus"].account_type == "developer"
