@@ -100,3 +100,11 @@ def test_the_admin_buttons_act_for_reviewers_and_refuse_staff_without_the_group(
     assert submission.state == "submitted"
     assert access.state == "granted"
     assert world.users["plus"].account_type == "developer"
+
+
+@pytest.mark.parametrize("role", ["normal", "plus"])
+def test_the_submission_bot_explains_its_refusal_to_non_developers(world, role):
+    response = world.clients[role].get(reverse("help:submit"))
+
+    assert response.status_code == 403
+    assert "developer access" in response.content.decode()
