@@ -33,6 +33,7 @@ class Row:
     post: str
     data: dict = field(default_factory=dict)
     note: str = ""
+    query: str = ""
 
     def expected(self, method: str) -> dict[str, set[str]]:
         tokens = (self.get if method == "GET" else self.post).split()
@@ -40,8 +41,8 @@ class Row:
         return {role: set(token.split("|")) for role, token in zip(ROLES, tokens, strict=True)}
 
 
-def R(name, args=None, *, get, post, data=None, note=""):
-    return Row(name, args or {}, get, post, data or {}, note)
+def R(name, args=None, *, get, post, data=None, note="", query=""):
+    return Row(name, args or {}, get, post, data or {}, note, query)
 
 
 # Shorthands for the URL arguments.
@@ -95,6 +96,10 @@ SITE_ROWS = [
     # The store
     R("store:list", get=                      "200  200    200  200   200   200    200  200",
                     post=                     "405  405    405  405   405   405    405  405"),
+    R("store:list", query="q=weather+forecasts", get=
+                                              "200  200    200  200   200   200    200  200",
+                    post=                     "405  405    405  405   405   405    405  405",
+      note="a search matching every plugin lists no unverified one (their names are markers)"),
     R("store:installed", get=                 "LOG  200    200  200   200   200    200  200",
                          post=                "LOG  405    405  405   405   405    405  405"),
     R("store:detail", A_SLUG, get=            "200  200    200  200   200   200    200  200",

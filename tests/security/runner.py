@@ -19,7 +19,8 @@ def url_for(world: World, row: Row) -> str:
         name, _, attribute = ref.partition(".")
         obj = world.objects[name]
         kwargs[arg] = getattr(obj, attribute) if attribute else obj.pk
-    return reverse(row.name, kwargs=kwargs)
+    url = reverse(row.name, kwargs=kwargs)
+    return f"{url}?{row.query}" if row.query else url
 
 
 def data_for(world: World, row: Row) -> dict:
