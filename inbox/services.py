@@ -97,7 +97,10 @@ def message_render(notification: Notification) -> tuple[str, str]:
         f"inbox/messages/{notification.kind}.txt", _template_context(notification)
     ).strip()
     subject, _, body = text.partition("\n")
-    return subject.strip()[:200], body.strip()
+    # One line of plain spaces: a plugin name may hold a carriage return or a line separator,
+    # and an email header with one is refused (BadHeaderError), so its email would never go.
+    subject = " ".join(subject.split())
+    return subject[:200], body.strip()
 
 
 # Delivery -----------------------------------------------------------------------------------
