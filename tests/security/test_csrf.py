@@ -1,5 +1,5 @@
 """CSRF: every POST route of the matrix, posted without a token by a role that may post it,
-is refused with 403 and changes nothing."""
+is refused with 403 and changes nothing; and no GET changes anything, so that is enough."""
 
 import hashlib
 
@@ -17,11 +17,17 @@ from tests.security.world import ROLES
 REACHES_THE_VIEW = {"200", "302", "400"}
 
 
-def database_snapshot() -> dict[str, str]:
-    """A digest of every row of every table, per model."""
+def database_snapshot(ignore: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """A digest of every row of every table, per model; `ignore` leaves out fields (or, with
+    "*", whole models)."""
+    ignore = ignore or {}
     snapshot = {}
     for model in apps.get_models():
-        rows = model._default_manager.order_by("pk").values_list()
+        skipped = ignore.get(model._meta.label, set())
+        if "*" in skipped:
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in skipped]
+        rows = model._default_manager.order_by("pk").values_list(*fields)
         snapshot[model._meta.label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
     return snapshot
 
@@ -73,3 +79,27 @@ def test_the_same_post_with_a_token_gets_through(world):
         reverse("profile"), {"display_name": "With a token", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
+
+
+# What a page view may write: the session, and the read marks of the thread it shows.
+WRITTEN_BY_VIEWING = {"sessions.Session": {"*"}, "inbox.Thread": {"last_read_at"}}
+
+
+@pytest.mark.django_db
+def test_no_get_changes_anything(world):
+    """GETs are safe (so CSRF protection on POST is enough): for every row, as the first role
+    whose GET reaches the view, no row of the database changes."""
+    problems = []
+    for row in ROWS:
+        expected = row.expected("GET")
+        role = next((r for r in ROLES if expected[r] & {"200", "302"}), None)
+        if role is None:
+            continue
+        url = url_for(world, row)
+        before = database_snapshot(WRITTEN_BY_VIEWING)
+        world.clients[role].get(url)
+        after = database_snapshot(WRITTEN_BY_VIEWING)
+        changed = sorted(k for k, v in after.items() if before[k] != v)
+        if changed:
+            problems.append(f"GET {url} as {role} changed {changed}")
+    assert not problems, "\n".join(problems)
