@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from config import broker_filesystem  # noqa: F401 (filesystem:// writes messages atomically)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("pluginstore")
