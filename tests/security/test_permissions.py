@@ -80,7 +80,9 @@ def test_the_submission_bot_starts_on_the_owners_own_plugin(world):
 def test_the_admin_buttons_act_for_reviewers_and_refuse_staff_without_the_group(world):
     """The matrix pins the statuses; here, that the refusal changes nothing and the
     reviewer's press really acts."""
-    submission, access = world.submission, world.access_request
+    # Fresh copies: the world's own objects are shared by the module's other tests.
+    submission = type(world.submission).objects.get(pk=world.submission.pk)
+    access = type(world.access_request).objects.get(pk=world.access_request.pk)
     release = {"_fsm_transition_to": "release"}
     grant = {"_fsm_transition_to": "grant"}
     submission_url = reverse("admin:reviews_submission_change", args=[submission.pk])
@@ -96,10 +98,9 @@ def test_the_admin_buttons_act_for_reviewers_and_refuse_staff_without_the_group(
     world.clients["reviewer"].post(access_url, grant)
     submission.refresh_from_db()
     access.refresh_from_db()
-    world.users["plus"].refresh_from_db()
     assert submission.state == "submitted"
     assert access.state == "granted"
-    assert world.users["plus"].account_type == "developer"
+    assert type(access.user).objects.get(pk=access.user_id).account_type == "developer"
 
 
 @pytest.mark.parametrize("role", ["normal", "plus"])
