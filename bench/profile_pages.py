@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="pstats order, e.g. tottime")
     parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
     args = parser.parse_args()
     for key, value in bench_environ().items():
@@ -108,7 +109,7 @@ def main() -> None:
             print(f"   {ms:6.2f} ms  {' '.join(sql.split())[:150]}")
         if profiler:
             out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+            stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
             stats.print_stats(args.top)
             print(out.getvalue()[-6000:])
 
