@@ -378,6 +378,11 @@ def test_each_vector_in_a_submission_comes_back_escaped_in_the_review_queue(
             shows=vector,
         )
     pages.check(_client(owner), reverse("help:messages"))
+    # Reflected: each vector as the queue's search and as a filter value.
+    queue = reverse("admin:reviews_submission_changelist")
+    for vector in VECTORS:
+        pages.check(as_reviewer, f"{queue}?{urlencode({'q': vector})}", [vector])
+        pages.check(as_reviewer, f"{queue}?{urlencode({'queue': vector})}", [vector])
     pages.assert_clean()
 
 
