@@ -68,3 +68,19 @@ def test_session_and_csrf_cookies_are_not_readable_by_scripts():
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert client.cookies["sessionid"]["httponly"]
     assert client.cookies["sessionid"]["samesite"] in ("Lax", "Strict")
+
+
+def test_signing_in_gives_a_new_session_key():
+    """No session fixation: a key planted before sign-in is not the signed-in session."""
+    client = Client()
+    client.get(reverse("account_login"))
+    session = client.session
+    session["planted"] = True
+    session.save()
+    before = session.session_key
+    user = UserFactory()
+
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+    assert client.session.session_key != before
+    assert "_auth_user_id" in client.session
