@@ -74,6 +74,7 @@ def _client(user=None) -> Client:
 def _manifest_with(domain: str, vector: str) -> dict:
     return manifest_for(
         domain,
+        schema_version=vector,
         name_for_human=vector,
         name_for_model=vector,
         description_for_human=vector,
