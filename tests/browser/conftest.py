@@ -36,6 +36,48 @@ SCREENSHOTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "screenshots"
 expect.set_options(timeout=10_000)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Put pytest-django's test order back after pytest-playwright's parametrization moved it.
+
+    pytest-playwright parametrizes every test that uses its fixtures by a session-scoped
+    browser_name, and pytest then groups those tests together, pulling these transactional
+    journeys in among the tests that run inside a rolled-back transaction. A transactional
+    test ends by flushing the database, so the migrations' data (the Reviewers group, the
+    canned reasons) would be gone for the tests after it. Sort again, stably, as pytest-django
+    does: database tests in a transaction first, then transactional ones, then the rest.
+    """
+    from pytest_django.plugin import pytest_collection_modifyitems as django_order
+
+    django_order(items)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_data(django_db_setup):
+    """The database as migrations left it, serialized by pytest-django for serialized_rollback."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(_migrated_data):
+    """Give each journey the migrations' data (the Reviewers group, the canned reasons).
+
+    serialized_rollback restores it from an attribute on the test thread's connection object.
+    Django keeps connections in contextvars, and once Playwright's sync API has started (its
+    greenlet and event loop), a test that ran before the journeys can leave this code with a
+    connection object that lacks the attribute: then nothing is restored and the group is
+    gone after the previous journey's flush. Put the attribute back and restore here; the
+    attribute also tells the flush after the test not to recreate permissions.
+    """
+    from django.db import connection
+
+    if _migrated_data and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _migrated_data
+        connection.creation.deserialize_db_from_string(_migrated_data)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # The browser fixture is session-scoped, so it launches before tests/conftest.py's
