@@ -210,6 +210,10 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu's default is 1 s between looks at an empty folder (and while the worker holds
+        # its prefetch limit): approval -> inbox p99 was 1.0 s; at 0.1 s it is 0.13 s
+        # (bench/latency.py --make-run-default, bench/RESULTS.md).
+        "polling_interval": 0.1,
     }
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
