@@ -61,9 +61,9 @@ def test_a_newcomer_signs_up_verifies_upgrades_and_installs_a_plugin(person):
     expect(page.get_by_text("You have Plus")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Store").click()
-    page.get_by_role("searchbox", name="Search plugins").fill("rain")
+    page.get_by_role("searchbox", name="Search plugins").fill("forecasts")
     page.get_by_role("button", name="Show plugins").click()
-    expect(page.get_by_text("1 plugin for “rain”")).to_be_visible()
+    expect(page.get_by_text("1 plugin for “forecasts”")).to_be_visible()
     ada.shot("search")
     page.get_by_role("link", name="SkyCast Weather").click()
     expect(page.get_by_role("heading", name="SkyCast Weather", level=1)).to_be_visible()
