@@ -167,7 +167,11 @@ class DeveloperAccessRequest(RefreshableProtectedFSMMixin, TimeStampedModel):
         source=AccessRequestState.PENDING,
         target=AccessRequestState.DECLINED,
         permission=_can_decide,
-        custom={"label": "Decline", "form": "accounts.forms.AccessDecisionForm"},
+        custom={
+            "label": "Decline",
+            "form": "accounts.forms.AccessDecisionForm",
+            "help_text": "The user keeps their account type and reads your reason in Messages.",
+        },
     )
     def decline(self, decision_note: str = "") -> None:
         """Declining is carried out by accounts.services.developer_access_decline."""

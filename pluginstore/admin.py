@@ -68,6 +68,11 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Every field is read-only: Ban and Reinstate are the page's only actions.
+        context.update(show_save=False, show_save_and_continue=False)
+        return super().render_change_form(request, context, *args, **kwargs)
+
 
 @admin.register(PluginVersion)
 class PluginVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -99,7 +99,14 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
         source=[PluginStatus.UNVERIFIED, PluginStatus.APPROVED],
         target=PluginStatus.BANNED,
         permission=_may_ban,
-        custom={"label": "Ban", "form": "pluginstore.forms.StatusReasonForm"},
+        custom={
+            "label": "Ban",
+            "form": "pluginstore.forms.StatusReasonForm",
+            "help_text": (
+                "Nobody can install or use it; its open submission is rejected with this "
+                "reason, and the owner is told how to appeal."
+            ),
+        },
     )
     def ban(self, reason: str = "") -> None:
         """Nobody may use it any more; installs show as removed."""
@@ -109,7 +116,14 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
         source=PluginStatus.BANNED,
         target=PluginStatus.UNVERIFIED,
         permission=_may_ban,
-        custom={"label": "Reinstate", "form": "pluginstore.forms.StatusReasonForm"},
+        custom={
+            "label": "Reinstate",
+            "form": "pluginstore.forms.StatusReasonForm",
+            "help_text": (
+                "It becomes Unverified again; the owner reads this reason in Messages and can "
+                "submit it for review."
+            ),
+        },
     )
     def reinstate(self, reason: str = "") -> None:
         """An appeal succeeded; the plugin must be approved again before the store lists it."""

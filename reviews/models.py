@@ -142,7 +142,9 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Submission {self.pk} of {self.plugin_id} v{self.version_id} ({self.state})"
+        # Callers load plugin and version with the submission (the admin's queryset does).
+        label = SubmissionState(self.state).label.lower()
+        return f"{self.plugin.name} version {self.version.number} ({label})"
 
     @property
     def is_open(self) -> bool:

@@ -32,6 +32,18 @@ def test_a_reviewer_bans_with_a_reason_through_the_admin(client):
 
 
 @pytest.mark.django_db
+def test_the_plugin_page_offers_only_its_transitions_and_explains_the_ban_form(client):
+    client.force_login(make_reviewer())
+    plugin = make_plugin(DeveloperFactory(), status="approved")
+    page = client.get(reverse("admin:pluginstore_plugin_change", args=[plugin.pk])).content
+    assert b'name="_save"' not in page  # every field is read-only: nothing to save
+    assert b'name="_continue"' not in page
+    form = client.get(_transition_url(plugin, "ban")).content.decode()
+    assert "<p>None</p>" not in form
+    assert "told how to appeal" in form
+
+
+@pytest.mark.django_db
 def test_staff_without_review_rights_get_403_and_no_change(client):
     from django.contrib.auth.models import Permission
 

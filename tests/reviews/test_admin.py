@@ -174,13 +174,13 @@ def _bulk_history(plugin, count):
     )
 
 
-@pytest.mark.parametrize("page", ["queue", "submission"])
-def test_the_reviewer_pages_keep_a_fixed_query_count(client, page):
+@pytest.mark.parametrize("admin_page", ["queue", "submission"])
+def test_the_reviewer_pages_keep_a_fixed_query_count(client, admin_page):
     reviewer = make_reviewer()
     plugin = register(DeveloperFactory())
     submission = submit(plugin)
     client.force_login(reviewer)
-    url = _change_url(submission) if page == "submission" else QUEUE_URL + "?queue=all"
+    url = _change_url(submission) if admin_page == "submission" else QUEUE_URL + "?queue=all"
     counts = []
     for extra in (10, 1000):
         _bulk_history(plugin, extra - Submission.objects.filter(plugin=plugin).count())
