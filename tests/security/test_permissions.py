@@ -48,6 +48,22 @@ def test_every_marker_is_shown_to_a_role_allowed_to_see_it(world):
     assert not unseen, f"markers no allowed role ever sees: {sorted(unseen)}"
 
 
+def test_emails_carry_only_what_their_recipient_may_see(world):
+    roles = {user.email: role for role, user in world.users.items()}
+    problems = []
+    assert world.emails, "the world sent no email"
+    for email in world.emails:
+        (address,) = email.to
+        role = roles.get(address)
+        if role is None:
+            continue  # a bystander of the world, none of whose data is a marker
+        text = " ".join([email.subject, email.body, *(body for body, _ in email.alternatives)])
+        leaked = [m for m, allowed in MARKERS.items() if role not in allowed and m in text]
+        if leaked:
+            problems.append(f"email {email.subject!r} to {role} shows {leaked}")
+    assert not problems, "\n".join(problems)
+
+
 def _bot_pick(world, role: str, plugin) -> bool:
     """Post the bot's "pick this plugin" answer as the role; did a conversation start?"""
     from reviews.models import SubmissionConversation

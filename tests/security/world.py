@@ -6,6 +6,7 @@ each role's responses never contain a marker it is not entitled to.
 
 from dataclasses import dataclass, field
 
+from django.core import mail
 from django.test import Client
 
 from accounts.services import developer_access_request_create, user_upgrade_to_plus
@@ -153,6 +154,8 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         type_change=bystander.account_type_changes.get(),
         owner_user=owner,
     )
+    # The emails the world's notifications sent, for the leak check on emails.
+    world.objects["emails"] = list(mail.outbox)
     for role in ROLES:
         # A view that fails shows as a 500 in the matrix instead of ending the whole run.
         client = Client(raise_request_exception=False)
