@@ -2,6 +2,7 @@
 account's data in the response (tests/security/matrix.py is the table)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.security import csp
@@ -125,3 +126,25 @@ def test_the_submission_bot_explains_its_refusal_to_non_developers(world, role):
 
     assert response.status_code == 403
     assert "developer access" in response.content.decode()
+
+
+def test_a_reviewer_cannot_review_a_submission_of_their_own_plugin(world):
+    from reviews.models import Submission
+    from tests.factories import make_reviewer
+    from tests.pluginstore.helpers import register
+    from tests.reviews.helpers import submit
+
+    reviewer = make_reviewer(account_type="developer")
+    submission = submit(register(reviewer))
+    client = Client()
+    client.force_login(reviewer)
+    change = reverse("admin:reviews_submission_change", args=[submission.pk])
+
+    claim = client.post(change, {"_fsm_transition_to": "claim"})
+    reply = client.post(
+        reverse("admin:reviews_submission_reply", args=[submission.pk]), {"body": "LGTM"}
+    )
+
+    assert claim.status_code == 403
+    assert reply.status_code == 403
+    assert Submission.objects.get(pk=submission.pk).state == "submitted"
