@@ -93,6 +93,20 @@ def test_category_filter_and_sorting(client):
 
 
 @pytest.mark.django_db
+def test_a_search_typed_on_the_plain_listing_ranks_by_best_match(client):
+    # The sort control's default is "": newest without a query, best match with one, so the
+    # form (which always sends the control's value) does not pin a new search to "newest".
+    page = _store(client).content.decode()
+    assert '<option value="" selected>Newest</option>' in page
+    assert 'value="newest"' not in page
+    searched = _store(client, q="weather", sort="")
+    assert searched.context["query"].sort == "relevance"
+    page = searched.content.decode()
+    assert '<option value="" selected>Best match</option>' in page
+    assert '<option value="newest" >Newest</option>' in page
+
+
+@pytest.mark.django_db
 def test_pagination_keeps_the_filters(client):
     owner = DeveloperFactory()
     for n in range(26):
