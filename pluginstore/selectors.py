@@ -177,16 +177,10 @@ _STORE_GENERATION_KEY = "store:generation"
 
 def store_count(query: StoreQuery, queryset: QuerySet[Plugin]) -> int:
     """How many plugins a store listing has, cached: COUNT(*) over the whole table is most of
-    the page's time at 100,000 plugins. Searches count their bounded candidates directly.
+    the page's time at 100,000 plugins. Searches are counted directly (and on PostgreSQL by
+    store_search_page, in the query that ranks them).
     """
     if query.q:
-        if connection.vendor == "postgresql":
-            # Count the bounded candidates themselves, not the ranked rows that join them
-            # back to the table: one pass over the matches instead of two.
-            base = Plugin.objects.filter(status=PluginStatus.APPROVED, live_version__isnull=False)
-            if query.category:
-                base = base.filter(category=query.category)
-            return _search_candidates(base, _search_query(query)).count()
         return queryset.count()
     key = f"store:count:{store_generation()}:{query.category or 'all'}"
     count = cache.get(key)
