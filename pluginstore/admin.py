@@ -38,6 +38,11 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
                 plugin_id=obj.pk, by=request.user, reason=reason
             )
         ),
+        "keep_ban": lambda obj, request, reason="", **kw: (
+            review_services.plugin_keep_ban_with_notification(
+                plugin_id=obj.pk, by=request.user, reason=reason
+            )
+        ),
     }
     list_display = ("display_name", "domain", "owner", "status", "category", "install_count")
     list_filter = ("status", "category")

@@ -128,6 +128,23 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     def reinstate(self, reason: str = "") -> None:
         """An appeal succeeded; the plugin must be approved again before the store lists it."""
 
+    @transition(
+        field=status,
+        source=PluginStatus.BANNED,
+        target=PluginStatus.BANNED,
+        permission=_may_ban,
+        custom={
+            "label": "Keep the ban",
+            "form": "pluginstore.forms.StatusReasonForm",
+            "help_text": (
+                "Answer the owner's appeal: the plugin stays banned, the owner reads this "
+                "reason in Messages, and the appeal leaves the Ban appeals list."
+            ),
+        },
+    )
+    def keep_ban(self, reason: str = "") -> None:
+        """An appeal was looked at and refused; the status does not change."""
+
 
 class PluginVersion(models.Model):
     """One fetch of a plugin's manifest and spec, exactly as fetched; never changed afterwards."""

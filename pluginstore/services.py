@@ -451,6 +451,23 @@ def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
     return plugin
 
 
+@transaction.atomic
+def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Refuse an appeal: the plugin stays banned. The banned → banned audit row records the
+    answer, and the reviewers' list of appeals counts only what the owner wrote after it."""
+    if not permissions.can_ban(by):
+        raise ApplicationError("You are not allowed to answer ban appeals.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Give the reason the ban stays; the developer will see it.")
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if plugin.status != PluginStatus.BANNED:
+        raise ApplicationError("This plugin is not banned any more.")
+    plugin.keep_ban()
+    _record_status(plugin, by, PluginStatus.BANNED, reason)
+    return plugin
+
+
 # Installs -------------------------------------------------------------------------------
 
 

@@ -23,10 +23,11 @@ APPEALS_SHOWN = 200
 
 
 def ban_appeals():
-    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban.
+    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban, or
+    since a reviewer last answered with "Keep the ban" (also a change to banned).
 
-    Newest first, one query (the ban time is a subquery). Reinstating (or keeping the ban)
-    happens on the plugin's admin page; the reinstate notification goes back to the thread.
+    Newest first, one query (the time is a subquery). Reinstate and Keep the ban are on the
+    plugin's admin page; both go back to the thread.
     """
     latest_ban = (
         PluginStatusChange.objects.filter(

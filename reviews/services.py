@@ -406,6 +406,25 @@ def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str)
     return plugin
 
 
+@transaction.atomic
+def plugin_keep_ban_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Answer a ban appeal with "the ban stays" and tell the owner in the plugin's thread."""
+    plugin = plugin_services.plugin_keep_ban(plugin_id=plugin_id, by=by, reason=reason)
+    notification_intent_create(
+        recipient=plugin.owner,
+        kind=NotificationKind.REVIEWER_REPLY,
+        event_key=f"plugin:{plugin.pk}:ban-kept:{_latest_status_change_id(plugin.pk)}",
+        context={
+            "plugin_id": plugin.pk,
+            "plugin_name": plugin.display_name,
+            "reply": (
+                f"A reviewer looked at your appeal again and the ban stays.\n\n{reason.strip()}"
+            ),
+        },
+    )
+    return plugin
+
+
 # Replies ------------------------------------------------------------------------------------
 
 REPLY_MAX_LENGTH = 4000

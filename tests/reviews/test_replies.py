@@ -206,3 +206,54 @@ def test_replies_from_before_the_ban_are_not_appeals(
 def test_only_reviewers_see_ban_appeals(client, staff_outsider):
     client.force_login(staff_outsider)
     assert client.get(APPEALS_URL).status_code == 403
+
+
+def _keep_ban_url(plugin) -> str:
+    return reverse("admin:pluginstore_plugin_transition", args=[plugin.pk, "keep_ban"])
+
+
+def test_keeping_the_ban_answers_the_appeal_in_the_thread_and_clears_it_from_the_list(
+    client, plugin, reviewer, django_capture_on_commit_callbacks
+):
+    thread = _ban(plugin, reviewer, django_capture_on_commit_callbacks)
+    thread_reply_create(thread_id=thread.pk, author=plugin.owner, body="Please look again.")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:pluginstore_plugin_change", args=[plugin.pk])).content
+    assert b'value="keep_ban"' in page
+
+    client.post(_keep_ban_url(plugin), {"reason": ""})  # the reason is required
+    assert "Please look again." in client.get(APPEALS_URL).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_keep_ban_url(plugin), {"reason": "It still sends spam."})
+    assert response.status_code == 302
+    plugin.refresh_from_db()
+    assert plugin.status == "banned"
+    answer = Message.objects.get(thread=thread, notification__kind="reviewer_reply")
+    assert "the ban stays" in answer.body
+    assert "It still sends spam." in answer.body
+    assert "Please look again." not in client.get(APPEALS_URL).content.decode()
+    change = plugin.status_changes.order_by("-id").first()
+    assert (change.from_status, change.to_status, change.reason) == (
+        "banned",
+        "banned",
+        "It still sends spam.",
+    )
+
+    # A new appeal after the answer is listed again.
+    thread_reply_create(thread_id=thread.pk, author=plugin.owner, body="We fixed it now.")
+    assert "We fixed it now." in client.get(APPEALS_URL).content.decode()
+
+
+def test_staff_without_review_rights_cannot_keep_a_ban(
+    client, plugin, reviewer, staff_outsider, django_capture_on_commit_callbacks
+):
+    _ban(plugin, reviewer, django_capture_on_commit_callbacks)
+    client.force_login(staff_outsider)
+    before = plugin.status_changes.count()
+    assert client.post(_keep_ban_url(plugin), {"reason": "No."}).status_code == 403
+    assert plugin.status_changes.count() == before
+    with pytest.raises(ApplicationError):
+        services.plugin_keep_ban_with_notification(
+            plugin_id=plugin.pk, by=staff_outsider, reason="No."
+        )
