@@ -7,7 +7,7 @@ plugin list (pick step), two for the previous rejection, three on the filed step
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from accounts.models import User
@@ -20,8 +20,6 @@ from reviews.models import (
     OPEN_STATES,
     BotStep,
     Criterion,
-    CriterionOutcome,
-    CriterionResult,
     Submission,
     SubmissionConversation,
     SubmissionState,
@@ -123,13 +121,7 @@ def previous_rejection(plugin_id: int, *, exclude_id: int | None = None) -> Subm
         .only(
             "state", "submitted_at", "decided_at", "developer_note", "plugin_id", "version__number"
         )
-        .prefetch_related(
-            Prefetch(
-                "criterion_results",
-                queryset=CriterionResult.objects.filter(result=CriterionOutcome.FAIL),
-                to_attr="failed_results",
-            )
-        )
+        .prefetch_related(selectors.failed_results_prefetch())
         .order_by("-submitted_at", "-id")
         .first()
     )

@@ -178,6 +178,15 @@ class DeveloperSubmission:
     failed_criteria: tuple[FailedCriterion, ...]
 
 
+def failed_results_prefetch() -> Prefetch:
+    """Each submission's failed criterion results, as `failed_results` (one query for all)."""
+    return Prefetch(
+        "criterion_results",
+        queryset=CriterionResult.objects.filter(result=CriterionOutcome.FAIL),
+        to_attr="failed_results",
+    )
+
+
 def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
     """Every submission of a plugin for its developer's page, newest first; four queries."""
     submissions = (
@@ -192,13 +201,7 @@ def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
             "plugin_id",
             "version__number",
         )
-        .prefetch_related(
-            Prefetch(
-                "criterion_results",
-                queryset=CriterionResult.objects.filter(result=CriterionOutcome.FAIL),
-                to_attr="failed_results",
-            )
-        )
+        .prefetch_related(failed_results_prefetch())
         .order_by("-submitted_at", "-id")
     )
     rows = []

@@ -8,8 +8,6 @@ test-artifacts/screenshots/<journey>/ (git-ignored).
 import os
 import re
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -218,18 +216,8 @@ def person(request, browser, live_server, shots):
 @pytest.fixture
 def demo_plugin(tmp_path, settings):
     """The Book Finder demo plugin served on a free localhost port, as `serve_demo_plugin` does."""
-    from pluginstore.management.commands.serve_demo_plugin import (
-        make_handler,
-        prepare_demo_folder,
-    )
+    from tests.pluginstore.helpers import serving_demo_plugin
 
     settings.PLUGINSTORE_ALLOW_LOCALHOST = True
-    folder = prepare_demo_folder(tmp_path / "demo-plugin")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
-    port = server.server_address[1]
-    server.RequestHandlerClass = make_handler(folder, port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, port
-    server.shutdown()
-    server.server_close()
+    with serving_demo_plugin(tmp_path / "demo-plugin") as served:
+        yield served

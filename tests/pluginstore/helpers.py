@@ -1,7 +1,10 @@
 """Plugins for tests, made through the real services (never a hand-set status)."""
 
+import contextlib
 import itertools
 import json
+import threading
+from http.server import ThreadingHTTPServer
 
 from pluginstore import services
 from pluginstore.models import Category, Plugin, PluginStatus
@@ -106,3 +109,21 @@ def fake_fetch(monkeypatch, documents):
 
     monkeypatch.setattr("pluginstore.fetching.fetch_plugin", fake)
     return calls
+
+
+@contextlib.contextmanager
+def serving_demo_plugin(folder):
+    """The Book Finder demo plugin served from `folder` on a free localhost port, as
+    `manage.py serve_demo_plugin` serves it; yields (folder, port)."""
+    from pluginstore.management.commands.serve_demo_plugin import make_handler, prepare_demo_folder
+
+    folder = prepare_demo_folder(folder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    port = server.server_address[1]
+    server.RequestHandlerClass = make_handler(folder, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield folder, port
+    finally:
+        server.shutdown()
+        server.server_close()

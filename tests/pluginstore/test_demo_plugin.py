@@ -1,28 +1,18 @@
 """The demo plugin registers offline through the real fetcher and checker, and can be fixed."""
 
-import threading
-from http.server import ThreadingHTTPServer
-
 import pytest
 
 from pluginstore import services
 from pluginstore.demo import seed_catalogue
-from pluginstore.management.commands.serve_demo_plugin import make_handler, prepare_demo_folder
 from pluginstore.models import Category, FetchJobState, Plugin, PluginStatus
 from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
+from tests.pluginstore.helpers import serving_demo_plugin
 
 
 @pytest.fixture
 def demo_server(tmp_path):
-    folder = prepare_demo_folder(tmp_path / "demo")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
-    port = server.server_address[1]
-    server.RequestHandlerClass = make_handler(folder, port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, port
-    server.shutdown()
-    server.server_close()
+    with serving_demo_plugin(tmp_path / "demo") as served:
+        yield served
 
 
 @pytest.mark.django_db
