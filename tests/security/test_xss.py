@@ -234,10 +234,10 @@ def _email_vectors():
 
 
 def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_commit_callbacks):
-    """Notes to and from reviewers, private notes, replies, ban and reinstate reasons, canned
-    reasons, access requests and their decline notes, display names and tester emails: all
-    vectors at once in each (a few texts of newline-joined vectors), through the real
-    services, then every page that shows them."""
+    """Notes to and from reviewers, private notes, replies, ban, keep-ban and reinstate
+    reasons, canned reasons, access requests and their decline notes, display names and tester
+    emails: all vectors at once in each (a few texts of newline-joined vectors), through the
+    real services, then every page that shows them."""
     reviewer = make_reviewer(display_name=VECTORS[0])
     pages = Pages(VECTORS)
     as_reviewer = _client(reviewer)
@@ -295,6 +295,9 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
             access = developer_access_request_create(user=installer, reason=text)
             developer_access_decline(request_id=access.pk, decided_by=reviewer, note=text)
             if index == 0:  # the others stay banned, for the ban appeals page
+                review_services.plugin_keep_ban_with_notification(
+                    plugin_id=plugin.pk, by=reviewer, reason=text
+                )
                 review_services.plugin_reinstate_with_notification(
                     plugin_id=plugin.pk, by=reviewer, reason=text
                 )
