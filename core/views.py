@@ -30,10 +30,10 @@ def _worker_status() -> dict:
     if last is None:
         return {"last_heartbeat": None, "age_seconds": None, "stale": True}
     age = (timezone.now() - last.seen_at).total_seconds()
+    # No worker node name: /healthz is public, and host names are nobody else's business.
     return {
         "last_heartbeat": last.seen_at.isoformat(),
         "age_seconds": round(age, 1),
-        "node": last.name,
         # Beat sends one every HEARTBEAT_INTERVAL_SECONDS; three missed in a row is a problem.
         "stale": age > 3 * HEARTBEAT_INTERVAL_SECONDS,
     }
