@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
@@ -28,13 +29,45 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def _is_fresh_visitor(request) -> bool:
+    """No session at all: not signed in and no flash messages (they live in the session), so
+    the whole page, header included, is the same for every such visitor. Nothing on it is
+    per response either: no CSRF token, no CSP nonce."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
 @require_GET
 def store_list(request):
-    query = selectors.StoreQuery.from_params(request.GET)
     # An anonymous visitor's plain listing is the same for everyone: served from a short cache
     # checked against the listing's version, which the services bump when a plugin enters or
     # leaves the store. A hit runs no query; signed-in visitors see their own "Installed" marks.
     key = None if request.user.is_authenticated else selectors.store_page_cache_key(request.GET)
+    if key and _is_fresh_visitor(request):
+        # The whole page for a visitor without a session: no template is rendered on a hit.
+        whole_key = f"{key}:whole"
+        generation, html = selectors.store_page_cached(whole_key)
+        if html is not None:
+            return HttpResponse(html)
+        response = _store_response(request, key)
+        if _same_for_everyone(request, response):
+            selectors.store_page_cache_set(whole_key, generation, response.content.decode())
+        return response
+    return _store_response(request, key)
+
+
+def _same_for_everyone(request, response) -> bool:
+    """A guard for the whole-page cache: the page set no cookie and carries no CSRF token and
+    no CSP nonce, so another visitor can be given the same bytes."""
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and getattr(request, "_csp_nonce", None) is None
+        and b"csrfmiddlewaretoken" not in response.content
+    )
+
+
+def _store_response(request, key: str | None):
+    query = selectors.StoreQuery.from_params(request.GET)
     content = None
     if key:
         generation, content = selectors.store_page_cached(key)

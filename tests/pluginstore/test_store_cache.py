@@ -29,6 +29,33 @@ def test_a_repeated_anonymous_listing_runs_no_query(client, django_assert_num_qu
 
 
 @pytest.mark.django_db
+def test_a_visitor_without_a_session_gets_the_whole_page_without_rendering(client):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Whole Page")
+    first = _store(client)
+    assert first.templates  # rendered once
+    again = _store(client)
+    assert again.templates == []  # then served as stored: no template, no query
+    assert again.content == first.content
+    assert b"Whole Page" in again.content
+    assert "Content-Security-Policy" in again.headers
+    assert not again.cookies
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_flash_message_still_sees_it(client, settings):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Flash Page")
+    _store(client)
+    _store(client)  # the whole page is cached now
+    session = client.session
+    session["_messages"] = '[["__json_message",0,25,"Signed out. See you soon."]]'
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    response = _store(client)
+    assert b"Signed out. See you soon." in response.content
+    assert b"Flash Page" in response.content
+
+
+@pytest.mark.django_db
 def test_an_approval_shows_in_the_cached_listing_at_once(client):
     owner = DeveloperFactory()
     make_plugin(owner, status="approved", name_for_human="Old One")
