@@ -170,6 +170,16 @@ def _failed(rows: list[CriterionResult]) -> list[dict]:
     ]
 
 
+def _notify_owner_of_status(plugin: Plugin, kind: str, event: str, **context) -> None:
+    """Tell the owner of a change to the plugin's status, keyed by its audit row."""
+    notification_intent_create(
+        recipient=plugin.owner,
+        kind=kind,
+        event_key=f"plugin:{plugin.pk}:{event}:{_latest_status_change_id(plugin.pk)}",
+        context={"plugin_id": plugin.pk, "plugin_name": plugin.display_name, **context},
+    )
+
+
 def _latest_status_change_id(plugin_id: int) -> int:
     return (
         PluginStatusChange.objects.filter(plugin_id=plugin_id)
@@ -374,17 +384,13 @@ def plugin_ban_with_submission(*, plugin_id: int, by: User, reason: str) -> Plug
         submission.reject_for_ban(by, reason)
         submission.save(update_fields=DECISION_FIELDS)
         _record(submission, by, from_state, reason)
-    notification_intent_create(
-        recipient=plugin.owner,
-        kind=NotificationKind.BANNED,
-        event_key=f"plugin:{plugin.pk}:banned:{_latest_status_change_id(plugin.pk)}",
-        context={
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "reason": reason,
-            "appeal": APPEAL_HINT,
-            "rejected_submission_id": submission.pk if submission else None,
-        },
+    _notify_owner_of_status(
+        plugin,
+        NotificationKind.BANNED,
+        "banned",
+        reason=reason,
+        appeal=APPEAL_HINT,
+        rejected_submission_id=submission.pk if submission else None,
     )
     return plugin
 
@@ -393,15 +399,8 @@ def plugin_ban_with_submission(*, plugin_id: int, by: User, reason: str) -> Plug
 def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
     """Lift a ban after an appeal (the plugin is Unverified again) and tell the owner."""
     plugin = plugin_services.plugin_reinstate(plugin_id=plugin_id, by=by, reason=reason)
-    notification_intent_create(
-        recipient=plugin.owner,
-        kind=NotificationKind.REINSTATED,
-        event_key=f"plugin:{plugin.pk}:reinstated:{_latest_status_change_id(plugin.pk)}",
-        context={
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "reason": reason.strip(),
-        },
+    _notify_owner_of_status(
+        plugin, NotificationKind.REINSTATED, "reinstated", reason=reason.strip()
     )
     return plugin
 
@@ -410,18 +409,8 @@ def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str)
 def plugin_keep_ban_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
     """Answer a ban appeal with "the ban stays" and tell the owner in the plugin's thread."""
     plugin = plugin_services.plugin_keep_ban(plugin_id=plugin_id, by=by, reason=reason)
-    notification_intent_create(
-        recipient=plugin.owner,
-        kind=NotificationKind.REVIEWER_REPLY,
-        event_key=f"plugin:{plugin.pk}:ban-kept:{_latest_status_change_id(plugin.pk)}",
-        context={
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "reply": (
-                f"A reviewer looked at your appeal again and the ban stays.\n\n{reason.strip()}"
-            ),
-        },
-    )
+    reply = f"A reviewer looked at your appeal again and the ban stays.\n\n{reason.strip()}"
+    _notify_owner_of_status(plugin, NotificationKind.REVIEWER_REPLY, "ban-kept", reply=reply)
     return plugin
 
 
