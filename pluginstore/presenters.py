@@ -16,3 +16,24 @@ def findings_by_field(findings: list[dict]) -> list[tuple[str, list[dict]]]:
     ]
     groups.sort(key=lambda g: min(SEVERITY_ORDER.get(f.get("severity"), 2) for f in g[1]))
     return groups
+
+
+def fetch_job_steps(job) -> list[tuple[str, str]]:
+    """A register or refresh job's progress steps, each done, current, waiting or failed
+    (the job page and the submission bot show them)."""
+    order = ["queued", "fetching", "checking", "done"]
+    labels = ["Queued", "Fetching manifest and spec", "Checking", "Finished"]
+    current = order.index(job.state) if job.state in order else len(order) - 1
+    if job.state == "failed":
+        return [(label, "done" if i < 3 else "failed") for i, label in enumerate(labels)]
+    return [
+        (
+            label,
+            "done"
+            if i < current or job.state == "done"
+            else "current"
+            if i == current
+            else "waiting",
+        )
+        for i, label in enumerate(labels)
+    ]

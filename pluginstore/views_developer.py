@@ -13,7 +13,7 @@ from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
 from pluginstore.models import FetchJob, Plugin, PluginVersion
-from pluginstore.presenters import findings_by_field
+from pluginstore.presenters import fetch_job_steps, findings_by_field
 from reviews import permissions as review_permissions
 from reviews import selectors as review_selectors
 from reviews import services as review_services
@@ -74,7 +74,7 @@ def job_detail(request, job_id: int):
     )
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_job_json(job))
-    context = {"job": job, "groups": findings_by_field(job.findings), "steps": _job_steps(job)}
+    context = {"job": job, "groups": findings_by_field(job.findings), "steps": fetch_job_steps(job)}
     return render(request, "pluginstore/job_detail.html", context)
 
 
@@ -85,26 +85,6 @@ def _job_json(job: FetchJob) -> dict:
         "finished": job.is_finished,
         "url": reverse("developer:job", kwargs={"job_id": job.pk}),
     }
-
-
-def _job_steps(job: FetchJob) -> list[tuple[str, str]]:
-    """The progress steps and whether each is done, current or waiting."""
-    order = ["queued", "fetching", "checking", "done"]
-    labels = ["Queued", "Fetching manifest and spec", "Checking", "Finished"]
-    current = order.index(job.state) if job.state in order else len(order) - 1
-    if job.state == "failed":
-        return [(label, "done" if i < 3 else "failed") for i, label in enumerate(labels)]
-    return [
-        (
-            label,
-            "done"
-            if i < current or job.state == "done"
-            else "current"
-            if i == current
-            else "waiting",
-        )
-        for i, label in enumerate(labels)
-    ]
 
 
 @developer_required

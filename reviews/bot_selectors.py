@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from inbox.models import Thread
-from pluginstore.models import FetchJob, FetchJobState, Plugin
+from pluginstore.models import FetchJobState, Plugin
+from pluginstore.presenters import fetch_job_steps
 from pluginstore.selectors import VERSION_SUMMARY_FIELDS
 from reviews import selectors
 from reviews.bot import BOT_CRITERIA, next_criterion, plugin_blocker
@@ -130,16 +131,6 @@ def previous_rejection(plugin_id: int, *, exclude_id: int | None = None) -> Subm
     return last
 
 
-def _job_progress(job: FetchJob) -> list[tuple[str, str]]:
-    order = [FetchJobState.QUEUED, FetchJobState.FETCHING, FetchJobState.CHECKING]
-    labels = ["Waiting for a worker", "Fetching the manifest and spec", "Running the checks"]
-    current = order.index(job.state) if job.state in order else len(order)
-    return [
-        (label, "done" if i < current else "current" if i == current else "waiting")
-        for i, label in enumerate(labels)
-    ]
-
-
 def _check_entry(conversation: SubmissionConversation, current: bool) -> Entry:
     job = conversation.fetch_job
     data: dict = {"job": job, "checks_run": conversation.checks_run}
@@ -147,7 +138,7 @@ def _check_entry(conversation: SubmissionConversation, current: bool) -> Entry:
         data["outcome"] = "none"
     elif not job.is_finished:
         data["outcome"] = "running"
-        data["progress"] = _job_progress(job)
+        data["progress"] = fetch_job_steps(job)
     else:
         version = job.version if job.state == FetchJobState.DONE else None
         findings = version.findings if version is not None else job.findings
@@ -223,13 +214,7 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
                 "reviews/bot/_rejection.html",
                 data={
                     "submission": rejection,
-                    "failed": [
-                        (r.criterion, Criterion(r.criterion).label, r.note)
-                        for r in sorted(
-                            rejection.failed_results,
-                            key=lambda r: Criterion.values.index(r.criterion),
-                        )
-                    ],
+                    "failed": selectors.failed_criteria(rejection),
                 },
             )
         )
