@@ -62,44 +62,15 @@ class StoreQuery:
 
 
 def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
-    """Approved plugins for the store page, filtered, searched and sorted."""
+    """Approved plugins for the store page, filtered, sorted and, off PostgreSQL, searched by
+    substring. A search on PostgreSQL is ranked full-text search: store_search_page."""
     qs = Plugin.objects.filter(status=PluginStatus.APPROVED, live_version__isnull=False)
     if query.category:
         qs = qs.filter(category=query.category)
     qs = qs.select_related("owner").only(*LISTING_FIELDS)
     if not query.q:
         return qs.order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
-    if connection.vendor == "postgresql":
-        return _search_postgres(qs, query)
     return _search_fallback(qs, query)
-
-
-def _search_postgres(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin]:
-    from django.contrib.postgres.search import SearchRank
-    from django.db.models import F
-
-    search = _search_query(query)
-    ranked = qs.filter(pk__in=_search_candidates(qs, search))
-    if query.sort in SORTS:
-        return ranked.order_by(*SORTS[query.sort])
-    return ranked.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
-        "-rank", "-install_count", "id"
-    )
-
-
-def _search_query(query: StoreQuery):
-    from django.contrib.postgres.search import SearchQuery
-
-    return SearchQuery(query.q, search_type="websearch", config="english")
-
-
-def _search_candidates(qs: QuerySet[Plugin], search) -> QuerySet[Plugin]:
-    """The GIN index finds the matches; only a bounded set of them is ranked.
-
-    No ORDER BY: with Meta.ordering PostgreSQL would walk the name index instead of the GIN
-    index, and rank only the alphabetically first matches.
-    """
-    return qs.filter(search_vector=search).order_by().values("pk")[:SEARCH_CANDIDATES]
 
 
 # One pass for a search page on PostgreSQL: rank the bounded candidates where they are read
