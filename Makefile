@@ -58,7 +58,7 @@ seed: migrate
 	$(MANAGE) seed_demo
 
 clean:
-	rm -rf .run staticfiles test-artifacts .pytest_cache .ruff_cache test.sqlite3*
+	rm -rf .run staticfiles test-artifacts .pytest_cache .ruff_cache test.sqlite3* test_pluginstore_*
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean

@@ -27,3 +27,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """Before this run creates its database, drop those that killed runs left behind."""
+    from tests.testdb import drop_stale_test_databases
+
+    with django_db_blocker.unblock():
+        drop_stale_test_databases()

@@ -26,6 +26,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PLUGINSTORE_ALLOW_LOCALHOST = False
+TEST_DATABASE_PREFIX = "test_pluginstore_"
 
 if "DATABASE_URL" in os.environ:
     DATABASES = {"default": env.db("DATABASE_URL")}
@@ -35,7 +36,12 @@ else:
     DATABASES = {"default": env.db_url_config(f"sqlite:///{BASE_DIR / 'test.sqlite3'}")}
     # As in base.py: writers queue for the lock at BEGIN instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_pluginstore")}
+# One test database per run, named after the pytest process, so two runs on one machine never
+# create (or drop) the same one. A run killed before dropping its own leaves a name whose
+# process is gone; tests/testdb.py drops those when the next run starts. The name goes into
+# the environment so a real worker started by a test (see below) opens the same database.
+os.environ.setdefault("TEST_DATABASE_NAME", f"{TEST_DATABASE_PREFIX}{os.getpid()}")
+DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 
 # Each test process its own cache, whatever REDIS_URL says: rate-limit counters must not leak
 # between tests or between concurrent runs.
