@@ -1,105 +1,256 @@
 """Admin plumbing shared by the apps: FSM buttons that run our services, never raw transitions."""
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django_fsm import TransitionNotAllowed
-from django_fsm.admin import FSMAdminMixin
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.module_loading import import_string
+from django_fsm import FSMFieldMixin, TransitionNotAllowed
 
 from core.exceptions import ApplicationError
 
+if TYPE_CHECKING:
+    from django_fsm import Transition
 
-class ServiceFSMAdminMixin(FSMAdminMixin):
-    """FSMAdminMixin whose buttons and transition forms call a service per transition.
 
-    django-fsm-2 4.2.4 calls the model's transition method straight from the change-form
-    button without re-checking the transition's ``permission``. Here every POST re-checks it
-    (403 and no change when refused) and then hands over to the service, which locks the row,
-    checks again and writes the audit trail.
+@dataclass(frozen=True)
+class AdminTransition:
+    """One button, or the heading of one transition form."""
 
-    A button press is a decision, not an edit of the row: it is handled before Django's
-    change form, so it needs the transition's named permission (plus view access to the
-    object), not the model's change permission. Reviewers may decide without being able to
-    edit the fields.
+    name: str
+    label: str
+    help_text: str | None
+
+
+@dataclass(frozen=True)
+class TransitionBlock:
+    """The buttons of one FSM field on a change page."""
+
+    field: str
+    label: str
+    transitions: list[AdminTransition]
+
+
+class ServiceFSMAdminMixin:
+    """Transition buttons and forms on a change page, each running the app's service.
+
+    Subclasses declare ``fsm_fields`` (the model's FSM fields), ``fsm_services``
+    (transition name -> ``callable(obj, request, **form_data)`` that runs the service) and,
+    for transitions that need input, a form in ``fsm_forms`` or the transition's
+    ``custom["form"]``. Only transitions named in ``fsm_services`` and not marked
+    ``custom["admin"] = False`` are offered.
+
+    Built on django-fsm-2's public surface only (the model's ``get_available_user_FIELD_
+    transitions`` / ``get_available_FIELD_transitions`` / ``get_all_FIELD_transitions`` and
+    the Transition's ``name``, ``custom`` and ``has_perm``), so it does not depend on one
+    release's private admin methods.
+
+    Every POST, from the button or the form, re-checks the transition's ``permission``:
+    refused, it is a 403 and nothing changes. A button press is a decision, not an edit of
+    the row: it needs the transition's named permission plus view access to the object, not
+    the model's change permission, so reviewers may decide without editing fields. A
+    transition the user may take but that the object has meanwhile left the state for (two
+    reviewers at once) goes on to the service, which locks the row, refuses and says why.
     """
 
+    change_form_template = "admin/transitions/change_form.html"
+    transition_form_template = "admin/transitions/transition_form.html"
+    fsm_post_param = "_fsm_transition_to"
+    fsm_fields: list[str] = []
     # transition name -> callable(obj, request, **form_data) that runs the service
     fsm_services: dict[str, Callable[..., Any]] = {}
+    # transition name -> form class (or its dotted path); else the transition's custom["form"]
+    fsm_forms: dict[str, type[forms.Form] | str] = {}
 
-    def _check_fsm_transition(self, *, obj, transition_name, request):
-        """The transition, if this user may take it on this object; PermissionDenied if not."""
-        try:
-            transition = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
-        except (AttributeError, TypeError, ValueError):
-            raise PermissionDenied("There is no such action.") from None
-        if (
-            not self.is_fsm_transition_visible(transition)
-            or transition_name not in self.fsm_services
-            or not transition.has_perm(obj, user=request.user)
+    def __init__(self, model, admin_site) -> None:
+        if not self.fsm_fields:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no fsm_fields.")
+        for name in self.fsm_fields:
+            if not isinstance(model._meta.get_field(name), FSMFieldMixin):
+                raise ImproperlyConfigured(f"{model.__name__}.{name} is not an FSM field.")
+        super().__init__(model, admin_site)
+
+    # What the subclasses may override ---------------------------------------------------
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return f"Transition ({fsm_field_name})"
+
+    def get_fsm_label(self, transition: "Transition") -> str:
+        return transition.custom.get("label") or transition.name
+
+    def get_help_text(self, transition: "Transition") -> str | None:
+        return transition.custom.get("help_text")
+
+    def get_fsm_transition_form(self, transition: "Transition") -> type[forms.Form] | None:
+        form = self.fsm_forms.get(transition.name, transition.custom.get("form"))
+        if isinstance(form, str):
+            try:
+                form = import_string(form)
+            except ImportError as error:
+                raise ImproperlyConfigured(f"Cannot import the form {form!r}.") from error
+        if isinstance(form, type) and issubclass(form, forms.BaseForm):
+            return form
+        return None
+
+    def is_fsm_transition_offered(self, transition: "Transition") -> bool:
+        """Run from this admin: it has a service and is not kept out of the admin."""
+        return transition.name in self.fsm_services and transition.custom.get("admin", True)
+
+    # Finding transitions, through django-fsm-2's public API ------------------------------
+
+    def _field_transitions(self, obj, kind: str, **kwargs) -> Iterable[tuple[str, "Transition"]]:
+        for field_name in sorted(self.fsm_fields):
+            for transition in getattr(obj, f"get_{kind}_{field_name}_transitions")(**kwargs):
+                yield field_name, transition
+
+    def get_transition_blocks(self, request: HttpRequest, obj) -> list[TransitionBlock]:
+        """The buttons this user may press on obj now, grouped by FSM field."""
+        buttons: dict[str, list[AdminTransition]] = {}
+        for field_name, transition in self._field_transitions(
+            obj, "available_user", user=request.user
         ):
+            if self.is_fsm_transition_offered(transition):
+                buttons.setdefault(field_name, []).append(self._describe(transition))
+        return [
+            TransitionBlock(field_name, self.get_fsm_block_label(field_name), transitions)
+            for field_name, transitions in buttons.items()
+        ]
+
+    def get_fsm_transition(self, obj, name: str) -> "Transition | None":
+        """The offered transition called name: the one from obj's state if there is one."""
+        if name not in self.fsm_services:
+            return None
+        for kind in ("available", "all"):
+            for _, transition in self._field_transitions(obj, kind):
+                if transition.name == name and self.is_fsm_transition_offered(transition):
+                    return transition
+        return None
+
+    def check_fsm_transition(self, request: HttpRequest, obj, name: str) -> "Transition":
+        """The transition, if this user may take it on obj; PermissionDenied if not."""
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        transition = self.get_fsm_transition(obj, name)
+        if transition is None:
+            raise PermissionDenied("There is no such action.")
+        if not transition.has_perm(obj, request.user):
             raise PermissionDenied("You may not take this action.")
         return transition
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id and request.POST.get(self.fsm_post_param):
-            return self._fsm_button_view(request, object_id)
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def _fsm_button_view(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        transition_name = request.POST[self.fsm_post_param]
-        transition = self._check_fsm_transition(
-            obj=obj, transition_name=transition_name, request=request
-        )
-        if self.get_fsm_transition_form(transition):
-            # Transitions that need input (a note, a reason) continue on their own form.
-            return super().response_change(request, obj)
-        self._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request)
-        return HttpResponseRedirect(
-            add_preserved_filters(
-                {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
-                request.path,
-            )
+    def _describe(self, transition: "Transition") -> AdminTransition:
+        return AdminTransition(
+            transition.name, self.get_fsm_label(transition), self.get_help_text(transition)
         )
 
-    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None:
-            if not self.has_view_or_change_permission(request, obj):
-                raise PermissionDenied
-            self._check_fsm_transition(obj=obj, transition_name=transition_name, request=request)
-        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+    # Running one ------------------------------------------------------------------------
 
-    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
-        self._check_fsm_transition(obj=obj, transition_name=transition_name, request=request)
-        service = self.fsm_services[transition_name]
-        label = self.get_fsm_label(
-            self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
-        )
+    def run_fsm_service(
+        self, request: HttpRequest, obj, transition: "Transition", form_data=None
+    ) -> bool:
+        """Run the transition's service and tell the user how it went."""
+        label = self.get_fsm_label(transition)
         try:
-            service(obj, request, **(kwargs or {}))
+            self.fsm_services[transition.name](obj, request, **(form_data or {}))
         except (ApplicationError, TransitionNotAllowed) as error:
-            self.message_user(
-                request, f"{label}: {getattr(error, 'message', error)}", messages.ERROR
-            )
+            message = getattr(error, "message", error)
+            self.message_user(request, f"{label}: {message}", messages.ERROR)
             return False
         self.message_user(request, f"{label}: done.", messages.SUCCESS)
         return True
 
-    def save_model(self, request, obj, form, change) -> None:
-        # A transition button posts the change form too; the service does all the writing.
-        if change and request.POST.get(self.fsm_post_param):
-            return
-        super().save_model(request, obj, form, change)
+    # Views ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:transition_name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state changes only through the services, never by editing the field.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + tuple(f for f in self.fsm_fields if f not in fields)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Before Django's change form, so a press needs no change permission and saves nothing.
+        if request.method == "POST" and object_id and request.POST.get(self.fsm_post_param):
+            return self.transition_button_view(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context["transition_blocks"] = self.get_transition_blocks(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def transition_button_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A button on the change page: run the service, or go on to the transition's form."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        name = request.POST[self.fsm_post_param]
+        transition = self.check_fsm_transition(request, obj, name)
+        if self.get_fsm_transition_form(transition):
+            return HttpResponseRedirect(self._transition_url(obj, name))
+        self.run_fsm_service(request, obj, transition)
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, request.path))
+
+    def transition_view(self, request: HttpRequest, object_id: str, transition_name: str):
+        """A transition's own form (a note, a reason); on success, back to the change page."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        transition = self.check_fsm_transition(request, obj, transition_name)
+        form_class = self.get_fsm_transition_form(transition)
+        if form_class is None:
+            return HttpResponseBadRequest(f"No form configuration found for {transition_name}")
+        data = request.POST if request.method == "POST" else None
+        if issubclass(form_class, forms.BaseModelForm):
+            form = form_class(data=data, instance=obj)
+        else:
+            form = form_class(data=data)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and self.run_fsm_service(request, obj, transition, form.cleaned_data)
+        ):
+            return HttpResponseRedirect(self._change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "transition": self._describe(transition),
+            "transition_form": form,
+        }
+        return TemplateResponse(request, self.transition_form_template, context)
+
+    def _change_url(self, obj) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+
+    def _transition_url(self, obj, name: str) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_transition",
+            kwargs={"object_id": quote(obj.pk), "transition_name": name},
+            current_app=self.admin_site.name,
+        )
 
 
 class ReadOnlyAdminMixin:
