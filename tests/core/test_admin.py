@@ -326,3 +326,13 @@ def test_a_missing_object_goes_back_to_the_admin_index(client):
     assert client.post(url, {"_fsm_transition_to": "grant"})["Location"] == "/admin/"
     form_url = reverse("admin:accounts_developeraccessrequest_transition", args=[999999, "grant"])
     assert client.get(form_url)["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_a_button_without_help_text_has_no_tooltip(client):
+    access_request = _pending_request()
+    client.force_login(make_reviewer())
+    page = client.get(_change_url(access_request)).content.decode()
+    assert 'value="grant">' in page  # "Grant developer access" has no help text
+    assert 'title="None"' not in page
+    assert 'title="The user keeps their account type' in page  # "Decline" has
