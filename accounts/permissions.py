@@ -30,3 +30,13 @@ def can_change_account_type(user) -> bool:
         and user.is_staff
         and user.has_perm("accounts.change_user")
     )
+
+
+def is_reviewer(user) -> bool:
+    """Staff in the Reviewers group (or superusers): they hold the review permission."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("pluginstore.review_plugin")
+    )

@@ -1,82 +1,10 @@
+"""Versions and fetch jobs, read-only. The plugin's own admin page is moderation: see
+reviews/admin/plugins.py."""
+
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
-from pluginstore.models import FetchJob, Plugin, PluginStatusChange, PluginVersion
-from reviews import services as review_services
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-
-class VersionInline(ReadOnlyInline):
-    model = PluginVersion
-    fields = ("number", "fetched_at", "error_count", "warning_count", "content_hash")
-    readonly_fields = fields
-    ordering = ("-number",)
-    show_change_link = True
-
-
-class StatusChangeInline(ReadOnlyInline):
-    model = PluginStatusChange
-    fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
-    readonly_fields = fields
-    verbose_name_plural = "Status history"
-
-
-@admin.register(Plugin)
-class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
-    fsm_fields = ["status"]
-    fsm_services = {
-        # Through reviews: a ban also rejects the open submission and tells the owner.
-        "ban": lambda obj, request, reason="", **kw: review_services.plugin_ban_with_submission(
-            plugin_id=obj.pk, by=request.user, reason=reason
-        ),
-        "reinstate": lambda obj, request, reason="", **kw: (
-            review_services.plugin_reinstate_with_notification(
-                plugin_id=obj.pk, by=request.user, reason=reason
-            )
-        ),
-        "keep_ban": lambda obj, request, reason="", **kw: (
-            review_services.plugin_keep_ban_with_notification(
-                plugin_id=obj.pk, by=request.user, reason=reason
-            )
-        ),
-    }
-    list_display = ("display_name", "domain", "owner", "status", "category", "install_count")
-    list_filter = ("status", "category")
-    search_fields = ("name", "domain", "owner__email")
-    list_select_related = ("owner",)
-    readonly_fields = (
-        "owner",
-        "slug",
-        "domain",
-        "manifest_url",
-        "category",
-        "status",
-        "live_version",
-        "latest_version",
-        "name",
-        "description",
-        "logo_url",
-        "install_count",
-        "approved_at",
-        "created_at",
-    )
-    fields = readonly_fields
-    inlines = [StatusChangeInline, VersionInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # Every field is read-only: Ban and Reinstate are the page's only actions.
-        context.update(show_save=False, show_save_and_continue=False)
-        return super().render_change_form(request, context, *args, **kwargs)
+from core.admin import ReadOnlyAdminMixin
+from pluginstore.models import FetchJob, PluginVersion
 
 
 @admin.register(PluginVersion)

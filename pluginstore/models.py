@@ -24,7 +24,7 @@ class Category(models.TextChoices):
 def _may_ban(instance: "Plugin", user) -> bool:
     from pluginstore.permissions import can_ban
 
-    return can_ban(user) and instance.owner_id != user.pk
+    return can_ban(user, instance)
 
 
 class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):

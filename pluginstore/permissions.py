@@ -10,22 +10,15 @@
 from dataclasses import dataclass
 
 from accounts.models import User
+from accounts.permissions import is_reviewer
 from pluginstore.models import Plugin, PluginStatus
 
 
-def is_reviewer(user: User) -> bool:
-    """Staff in the Reviewers group (or superusers) hold the review permission."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("pluginstore.review_plugin")
-    )
-
-
-def can_ban(user: User) -> bool:
-    """Reviewers with the ban permission ban and reinstate plugins."""
-    return is_reviewer(user) and user.has_perm("pluginstore.ban_plugin")
+def can_ban(user: User, plugin: Plugin | None = None) -> bool:
+    """Reviewers with the ban permission ban, reinstate and answer appeals; never on a plugin
+    of their own. Without a plugin: whether they may moderate at all."""
+    allowed = is_reviewer(user) and user.has_perm("pluginstore.ban_plugin")
+    return allowed and (plugin is None or plugin.owner_id != user.pk)
 
 
 def is_owner(user: User, plugin: Plugin) -> bool:

@@ -74,12 +74,6 @@ def _may_withdraw(instance: "Submission", user) -> bool:
     return can_withdraw(user, instance)
 
 
-def _may_ban(instance: "Submission", user) -> bool:
-    from pluginstore.permissions import can_ban
-
-    return can_ban(user) and instance.plugin.owner_id != user.pk
-
-
 class Submission(RefreshableProtectedFSMMixin, models.Model):
     """A request to review one version of one plugin; its state changes only in services."""
 
@@ -212,8 +206,7 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         field=state,
         source=list(OPEN_STATES),
         target=SubmissionState.REJECTED,
-        permission=_may_ban,
-        custom={"admin": False},  # banning happens on the plugin
+        custom={"admin": False},  # reviews.moderation.plugin_ban, which checks the ban rule
     )
     def reject_for_ban(self, by, reason: str) -> None:
         """Banning the plugin rejects its open submission with the ban reason."""

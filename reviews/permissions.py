@@ -3,11 +3,15 @@
 from typing import TYPE_CHECKING
 
 from accounts.models import User
+from accounts.permissions import is_reviewer
 from pluginstore.models import Plugin, PluginStatus
-from pluginstore.permissions import can_manage, is_reviewer
+from pluginstore.permissions import can_manage
 
 if TYPE_CHECKING:
     from reviews.models import Submission
+
+# How a banned plugin's owner asks for another look; said wherever a ban stops them.
+APPEAL_HINT = "To appeal, reply in this plugin's message thread; a reviewer will look again."
 
 
 def can_submit(user: User, plugin: Plugin) -> bool:
@@ -32,3 +36,8 @@ def can_decide(user: User, submission: "Submission") -> bool:
 def can_withdraw(user: User, submission: "Submission") -> bool:
     """The plugin's owner withdraws its submissions."""
     return can_manage(user, submission.plugin)
+
+
+def can_see_appeals(user: User) -> bool:
+    """Reviewers see the ban appeals list."""
+    return is_reviewer(user) and user.has_perm("reviews.review_submission")

@@ -25,7 +25,7 @@ from core.exceptions import ApplicationError
 from inbox.models import Notification, NotificationKind
 from inbox.services import notification_intent_create
 from pluginstore import services as plugin_services
-from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
+from pluginstore.models import Plugin, PluginStatus
 from pluginstore.permissions import can_manage
 from reviews import permissions, selectors
 from reviews.models import (
@@ -37,9 +37,9 @@ from reviews.models import (
     SubmissionEvent,
     SubmissionState,
 )
+from reviews.permissions import APPEAL_HINT
 
 NOTE_MAX_LENGTH = 5000
-APPEAL_HINT = "To appeal, reply in this plugin's message thread; a reviewer will look again."
 DECISION_FIELDS = ["state", "decided_at", "decided_by", "developer_note", "reviewer_private_note"]
 
 CriterionResults = dict[str, tuple[str, str] | str]
@@ -168,25 +168,6 @@ def _failed(rows: list[CriterionResult]) -> list[dict]:
         for r in rows
         if r.result == CriterionOutcome.FAIL
     ]
-
-
-def _notify_owner_of_status(plugin: Plugin, kind: str, event: str, **context) -> None:
-    """Tell the owner of a change to the plugin's status, keyed by its audit row."""
-    notification_intent_create(
-        recipient=plugin.owner,
-        kind=kind,
-        event_key=f"plugin:{plugin.pk}:{event}:{_latest_status_change_id(plugin.pk)}",
-        context={"plugin_id": plugin.pk, "plugin_name": plugin.display_name, **context},
-    )
-
-
-def _latest_status_change_id(plugin_id: int) -> int:
-    return (
-        PluginStatusChange.objects.filter(plugin_id=plugin_id)
-        .order_by("-id")
-        .values_list("pk", flat=True)
-        .first()
-    )
 
 
 # Developer --------------------------------------------------------------------------------
@@ -360,19 +341,15 @@ def submission_reject(
     return submission
 
 
-# Plugin bans ----------------------------------------------------------------------------
+# Bans -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def plugin_ban_with_submission(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Ban the plugin and reject its open submission with the ban reason; tell the owner.
+def submission_reject_for_ban(*, plugin_id: int, by: User, reason: str) -> Submission | None:
+    """Reject the plugin's open submission, if any, with the ban's reason.
 
-    The owner hears once, of the ban (with the reason and how to appeal), not separately of
-    the rejection it caused.
+    Called by reviews.moderation.plugin_ban inside its transaction, with the plugin locked
+    and the ban rule checked; the owner is told of the ban, not of this rejection.
     """
-    # Locks the plugin and checks the ban rule, the reason and the plugin's status.
-    plugin = plugin_services.plugin_ban(plugin_id=plugin_id, by=by, reason=reason)
-    reason = reason.strip()
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("plugin__owner", "version")
@@ -384,34 +361,7 @@ def plugin_ban_with_submission(*, plugin_id: int, by: User, reason: str) -> Plug
         submission.reject_for_ban(by, reason)
         submission.save(update_fields=DECISION_FIELDS)
         _record(submission, by, from_state, reason)
-    _notify_owner_of_status(
-        plugin,
-        NotificationKind.BANNED,
-        "banned",
-        reason=reason,
-        appeal=APPEAL_HINT,
-        rejected_submission_id=submission.pk if submission else None,
-    )
-    return plugin
-
-
-@transaction.atomic
-def plugin_reinstate_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Lift a ban after an appeal (the plugin is Unverified again) and tell the owner."""
-    plugin = plugin_services.plugin_reinstate(plugin_id=plugin_id, by=by, reason=reason)
-    _notify_owner_of_status(
-        plugin, NotificationKind.REINSTATED, "reinstated", reason=reason.strip()
-    )
-    return plugin
-
-
-@transaction.atomic
-def plugin_keep_ban_with_notification(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Answer a ban appeal with "the ban stays" and tell the owner in the plugin's thread."""
-    plugin = plugin_services.plugin_keep_ban(plugin_id=plugin_id, by=by, reason=reason)
-    reply = f"A reviewer looked at your appeal again and the ban stays.\n\n{reason.strip()}"
-    _notify_owner_of_status(plugin, NotificationKind.REVIEWER_REPLY, "ban-kept", reply=reply)
-    return plugin
+    return submission
 
 
 # Replies ------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
-DEMO_PLUGIN_COMMAND = ROOT / "pluginstore" / "management" / "commands" / "serve_demo_plugin.py"
+DEMO_PLUGIN_COMMAND = ROOT / "demo" / "management" / "commands" / "serve_demo_plugin.py"
 STOP_GRACE_SECONDS = 20.0
 COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m"]
 RESET = "\033[0m"
@@ -259,7 +259,7 @@ def _stop_all(children: list[Child]) -> None:
 
 
 def _banner(args, with_demo_plugin: bool) -> None:
-    from accounts.demo import sign_ins_table
+    from demo.accounts import sign_ins_table
 
     url = f"http://{args.host}:{args.port}/"
     lines = [

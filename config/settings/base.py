@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pluginstore",
     "reviews",
     "inbox",
+    "demo",
 ]
 
 MIDDLEWARE = [

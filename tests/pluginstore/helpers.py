@@ -8,6 +8,7 @@ from http.server import ThreadingHTTPServer
 
 from pluginstore import services
 from pluginstore.models import Category, Plugin, PluginStatus
+from reviews.moderation import plugin_ban
 from tests.factories import make_reviewer
 
 _counter = itertools.count(1)
@@ -71,7 +72,7 @@ def approve(plugin: Plugin, reviewer=None) -> Plugin:
 
 
 def ban(plugin: Plugin, reviewer=None) -> Plugin:
-    return services.plugin_ban(
+    return plugin_ban(
         plugin_id=plugin.pk, by=reviewer or make_reviewer(), reason="Breaks the content policy."
     )
 
@@ -115,7 +116,7 @@ def fake_fetch(monkeypatch, documents):
 def serving_demo_plugin(folder):
     """The Book Finder demo plugin served from `folder` on a free localhost port, as
     `manage.py serve_demo_plugin` serves it; yields (folder, port)."""
-    from pluginstore.management.commands.serve_demo_plugin import make_handler, prepare_demo_folder
+    from demo.management.commands.serve_demo_plugin import make_handler, prepare_demo_folder
 
     folder = prepare_demo_folder(folder)
     server = ThreadingHTTPServer(("127.0.0.1", 0), None)

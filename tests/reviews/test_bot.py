@@ -514,14 +514,14 @@ def test_a_submission_opened_elsewhere_meanwhile_stops_the_bot_at_filing(client,
 
 
 def test_a_ban_meanwhile_stops_the_bot_at_the_next_step(client, bot, monkeypatch, reviewer):
-    from reviews.services import plugin_ban_with_submission
+    from reviews.moderation import plugin_ban
 
     owner = DeveloperFactory()
     plugin = register(owner)
     serve(monkeypatch, plugin)
     client.force_login(owner)
     walk_to(bot, plugin, BotStep.CRITERIA)
-    plugin_ban_with_submission(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
+    plugin_ban(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
 
     page = text(bot(step="criteria", criterion="C1", action="confirm"))
     assert "It is banned" in page

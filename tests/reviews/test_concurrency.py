@@ -12,7 +12,7 @@ from django.db import connection
 
 from core.exceptions import ApplicationError
 from pluginstore.models import Plugin, PluginStatus
-from reviews import services
+from reviews import moderation, services
 from reviews.models import CriterionResult, Submission, SubmissionEvent, SubmissionState
 from tests.factories import DeveloperFactory, make_reviewer
 from tests.pluginstore.helpers import register
@@ -132,7 +132,7 @@ def test_approving_while_another_reviewer_bans_never_deadlocks():
             lambda s=submission: services.submission_approve(
                 submission_id=s.pk, reviewer=reviewer, results=results()
             ),
-            lambda s=submission: services.plugin_ban_with_submission(
+            lambda s=submission: moderation.plugin_ban(
                 plugin_id=s.plugin_id, by=banner, reason="Malware."
             ),
         )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from core.exceptions import ApplicationError
 from inbox.models import Message, Notification, NotificationKind, Thread
 from inbox.services import thread_reply_create
-from reviews import services
+from reviews import moderation, services
 from tests.reviews.helpers import submit
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ QUEUE_URL = reverse("admin:reviews_submission_changelist")
 
 def _ban(plugin, reviewer, capture):
     with capture(execute=True):
-        services.plugin_ban_with_submission(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
+        moderation.plugin_ban(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
     return Thread.objects.get(owner=plugin.owner, plugin=plugin)
 
 
@@ -180,9 +180,7 @@ def test_an_owners_reply_after_a_ban_is_an_appeal_in_the_reviewers_admin(
     assert reverse("admin:pluginstore_plugin_change", args=[plugin.pk]) in text
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.plugin_reinstate_with_notification(
-            plugin_id=plugin.pk, by=reviewer, reason="Fixed."
-        )
+        moderation.plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason="Fixed.")
     assert Message.objects.filter(thread=thread, notification__kind="reinstated").count() == 1
     assert "We removed the spam." not in client.get(APPEALS_URL).content.decode()
     assert "Ban appeals (0)" in client.get(QUEUE_URL).content.decode()
@@ -254,6 +252,4 @@ def test_staff_without_review_rights_cannot_keep_a_ban(
     assert client.post(_keep_ban_url(plugin), {"reason": "No."}).status_code == 403
     assert plugin.status_changes.count() == before
     with pytest.raises(ApplicationError):
-        services.plugin_keep_ban_with_notification(
-            plugin_id=plugin.pk, by=staff_outsider, reason="No."
-        )
+        moderation.plugin_keep_ban(plugin_id=plugin.pk, by=staff_outsider, reason="No.")

@@ -15,6 +15,7 @@ from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
 from pluginstore.checks import check_plugin
+from reviews import moderation
 from reviews import services as review_services
 from reviews.models import CannedReason
 from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
@@ -287,20 +288,14 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
         with django_capture_on_commit_callbacks(execute=True):
             approve(second, reviewer, developer_note=text, private_note=text)
             plugin_services.installation_create(user=installer, plugin_id=plugin.pk)
-            review_services.plugin_ban_with_submission(
-                plugin_id=plugin.pk, by=reviewer, reason=text
-            )
+            moderation.plugin_ban(plugin_id=plugin.pk, by=reviewer, reason=text)
         inbox_services.thread_reply_create(thread_id=thread.pk, author=owner, body=text)
         with django_capture_on_commit_callbacks(execute=True):
             access = developer_access_request_create(user=installer, reason=text)
             developer_access_decline(request_id=access.pk, decided_by=reviewer, note=text)
             if index == 0:  # the others stay banned, for the ban appeals page
-                review_services.plugin_keep_ban_with_notification(
-                    plugin_id=plugin.pk, by=reviewer, reason=text
-                )
-                review_services.plugin_reinstate_with_notification(
-                    plugin_id=plugin.pk, by=reviewer, reason=text
-                )
+                moderation.plugin_keep_ban(plugin_id=plugin.pk, by=reviewer, reason=text)
+                moderation.plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason=text)
         checked_with_owner.append((owner, installer, plugin, thread, access, first_line))
 
     for owner, installer, plugin, thread, access, first_line in checked_with_owner:

@@ -14,7 +14,7 @@ from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJob
-from reviews import services as review_services
+from reviews import moderation
 from reviews.models import CannedReason, Criterion
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import approve as make_live
@@ -108,9 +108,7 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         banned = register(owner, name_for_human="Gone Weather", domain="gone.example.com")
         make_live(banned, reviewer)
         plugin_services.installation_create(user=u["plus"], plugin_id=banned.pk)
-        review_services.plugin_ban_with_submission(
-            plugin_id=banned.pk, by=reviewer, reason="Breaks the content policy."
-        )
+        moderation.plugin_ban(plugin_id=banned.pk, by=reviewer, reason="Breaks the content policy.")
 
         # The other developer's unverified plugin with an open submission.
         other_plugin = register(

@@ -6,9 +6,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
-from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import AccountType, AccountTypeChange, User
 from accounts.reviewers import REVIEWERS_GROUP
+from demo.accounts import DEMO_ACCOUNTS
 
 EXPECTED = {
     "normal@example.com": AccountType.NORMAL,
@@ -95,7 +95,7 @@ def test_seeding_again_does_not_sign_the_demo_users_out(client):
 
 @pytest.mark.django_db
 def test_seed_demo_as_make_run_runs_it_is_safe_to_run_twice():
-    """With the catalogue too, when pluginstore.demo provides one."""
+    """With the catalogue too."""
     for _ in range(2):
         out = StringIO()
         call_command("seed_demo", stdout=out)

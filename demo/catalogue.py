@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import AccountType, User
 from pluginstore import services
 from pluginstore.models import Category, Plugin
+from reviews import moderation
 
 STUDIOS = [
     ("northwind@studios.example", "Northwind Labs"),
@@ -365,7 +366,7 @@ def seed_catalogue(users: dict[str, User]) -> dict[str, int]:
         )
         if "plus" in users:
             services.installation_create(user=users["plus"], plugin_id=banned.pk)
-        services.plugin_ban(
+        moderation.plugin_ban(
             plugin_id=banned.pk,
             by=reviewer,
             reason="Misleading: promises free gift cards and collects personal data (C1).",

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,45 +12,11 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin import ServiceFSMAdminMixin
 from core.exceptions import ApplicationError
-from inbox.models import Message
-from pluginstore.models import PluginStatus, PluginStatusChange
-from pluginstore.permissions import is_reviewer
-from reviews import permissions, selectors, services
+from reviews import moderation, permissions, selectors, services
 from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
-from reviews.models import OPEN_STATES, CannedReason, CriterionResult, Submission
+from reviews.models import OPEN_STATES, CriterionResult, Submission
 
 APPEALS_SHOWN = 200
-
-
-def ban_appeals():
-    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban, or
-    since a reviewer last answered with "Keep the ban" (also a change to banned).
-
-    Newest first, one query (the time is a subquery). Reinstate and Keep the ban are on the
-    plugin's admin page; both go back to the thread.
-    """
-    latest_ban = (
-        PluginStatusChange.objects.filter(
-            plugin_id=OuterRef("thread__plugin_id"), to_status=PluginStatus.BANNED
-        )
-        .order_by("-created_at", "-id")
-        .values("created_at")[:1]
-    )
-    return (
-        Message.objects.filter(
-            thread__plugin__status=PluginStatus.BANNED,
-            thread__owner_id=F("thread__plugin__owner_id"),
-            author_id=F("thread__plugin__owner_id"),
-        )
-        .annotate(banned_at=Subquery(latest_ban))
-        .filter(created_at__gt=F("banned_at"))
-        .select_related("author", "thread__plugin")
-        .order_by("-created_at", "-id")
-    )
-
-
-def _may_see_appeals(user) -> bool:
-    return is_reviewer(user) and user.has_perm("reviews.review_submission")
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -234,15 +200,15 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        if _may_see_appeals(request.user):
-            extra_context["ban_appeal_count"] = ban_appeals().count()
+        if permissions.can_see_appeals(request.user):
+            extra_context["ban_appeal_count"] = moderation.ban_appeals().count()
         return super().changelist_view(request, extra_context)
 
     def ban_appeals_view(self, request):
         """The reviewers' list of ban appeals, each linking to the plugin's admin page."""
-        if not _may_see_appeals(request.user):
+        if not permissions.can_see_appeals(request.user):
             raise PermissionDenied("Only reviewers see ban appeals.")
-        appeals = list(ban_appeals()[:APPEALS_SHOWN])
+        appeals = list(moderation.ban_appeals()[:APPEALS_SHOWN])
         context = {
             **self.admin_site.each_context(request),
             "title": "Ban appeals",
@@ -431,9 +397,7 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="plugin status changes")
     def status_history(self, obj):
-        changes = PluginStatusChange.objects.filter(plugin_id=obj.plugin_id).select_related(
-            "changed_by"
-        )
+        changes = moderation.plugin_status_history(obj.plugin_id)
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -451,10 +415,3 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
                 ),
             ),
         )
-
-
-@admin.register(CannedReason)
-class CannedReasonAdmin(admin.ModelAdmin):
-    list_display = ("criterion", "title")
-    list_filter = ("criterion",)
-    search_fields = ("title", "text")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from demo.catalogue import seed_catalogue
 from pluginstore import services
-from pluginstore.demo import seed_catalogue
 from pluginstore.models import Category, FetchJobState, Plugin, PluginStatus
 from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
 from tests.pluginstore.helpers import serving_demo_plugin

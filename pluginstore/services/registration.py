@@ -1,12 +1,11 @@
-"""Every write to plugins, versions, installs and testers goes through here."""
+"""Registering and refreshing plugins: fetch jobs, their checks, and the versions they store."""
 
 import hashlib
 import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -20,14 +19,11 @@ from pluginstore.models import (
     FetchJob,
     FetchJobKind,
     FetchJobState,
-    Installation,
     Plugin,
     PluginStatus,
-    PluginStatusChange,
     PluginVersion,
-    TesterInvitation,
 )
-from pluginstore.selectors import store_listing_changed
+from pluginstore.services.catalogue import copy_listing_fields, plugin_status_record
 
 MAX_OPEN_FETCH_JOBS = 3
 
@@ -246,18 +242,12 @@ def _create_plugin(*, owner: User, manifest_url: str, category: str, fetched) ->
             )
     except IntegrityError:
         raise ApplicationError(f"{domain} is already registered.") from None
-    PluginStatusChange.objects.create(
-        plugin=plugin,
-        changed_by=owner,
-        from_status="",
-        to_status=PluginStatus.UNVERIFIED,
-        reason="Registered",
-    )
+    plugin_status_record(plugin, by=owner, from_status="", reason="Registered")
     version = _new_version(
         plugin, fetched, owner, _content_hash(fetched.manifest_bytes, fetched.spec_bytes)
     )
     plugin.latest_version = version
-    _copy_listing_fields(plugin, version)
+    copy_listing_fields(plugin, version)
     plugin.save(update_fields=["latest_version", "name", "description", "logo_url", "updated_at"])
     return plugin
 
@@ -320,232 +310,7 @@ def _refresh_from_fetch(job: FetchJob, fetched) -> None:
     plugin.latest_version = version
     fields = ["latest_version", "updated_at"]
     if plugin.live_version_id is None:
-        _copy_listing_fields(plugin, version)
+        copy_listing_fields(plugin, version)
         fields += ["name", "description", "logo_url"]
     plugin.save(update_fields=fields)
     job.version = version
-
-
-def _copy_listing_fields(plugin: Plugin, version: PluginVersion) -> None:
-    plugin.name = version.name_for_human[:200]
-    plugin.description = version.description_for_human[:500]
-    logo = version.logo_url
-    plugin.logo_url = logo[:500] if logo.startswith(("https://", "http://")) else ""
-
-
-def _update_search_vector(plugin_id: int) -> None:
-    """Weighted full-text document for the store (PostgreSQL only; SQLite searches with LIKE)."""
-    if connection.vendor != "postgresql":
-        return
-    from django.contrib.postgres.search import SearchVector
-    from django.db.models import Value
-
-    # UPDATE cannot follow a join, so the developer's name goes in as a value.
-    developer = (
-        Plugin.objects.filter(pk=plugin_id).values_list("owner__display_name", flat=True).first()
-    )
-    Plugin.objects.filter(pk=plugin_id).update(
-        search_vector=SearchVector("name", weight="A", config="english")
-        + SearchVector("description", weight="B", config="english")
-        + SearchVector("domain", weight="B", config="simple")
-        + SearchVector(Value(developer or ""), weight="C", config="simple")
-    )
-
-
-def plugin_set_category(*, user: User, plugin_id: int, category: str) -> Plugin:
-    """The owner picks the store category."""
-    plugin = Plugin.objects.get(pk=plugin_id)
-    if not permissions.can_manage(user, plugin):
-        raise ApplicationError("You can't change this plugin.")
-    if category not in Category.values:
-        raise ApplicationError("Choose one of the store's categories.")
-    plugin.category = category
-    plugin.save(update_fields=["category", "updated_at"])
-    store_listing_changed()
-    return plugin
-
-
-# Status changes ---------------------------------------------------------------------------
-
-
-def _record_status(plugin: Plugin, by: User | None, from_status: str, reason: str) -> None:
-    PluginStatusChange.objects.create(
-        plugin=plugin,
-        changed_by=by,
-        from_status=from_status,
-        to_status=plugin.status,
-        reason=reason,
-    )
-
-
-@transaction.atomic
-def plugin_version_make_live(
-    *, plugin_id: int, version_id: int, by: User, reason: str = ""
-) -> Plugin:
-    """An approved version goes live; an unverified plugin becomes Approved.
-
-    Called by the review workflow inside its own transaction; the caller has checked that
-    `by` may approve this submission.
-    """
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    version = PluginVersion.objects.get(pk=version_id, plugin_id=plugin_id)
-    if plugin.status == PluginStatus.BANNED:
-        raise ApplicationError("A banned plugin can't be approved; reinstate it first.")
-    if version.error_count:
-        raise ApplicationError("This version has check errors and can't go live.")
-    from_status = plugin.status
-    fields = ["live_version", "name", "description", "logo_url", "updated_at"]
-    if plugin.status == PluginStatus.UNVERIFIED:
-        plugin.approve()
-        plugin.approved_at = timezone.now()
-        fields += ["status", "approved_at"]
-    plugin.live_version = version
-    _copy_listing_fields(plugin, version)
-    plugin.save(update_fields=fields)
-    if from_status != plugin.status:
-        _record_status(plugin, by, from_status, reason or f"Version {version.number} approved")
-    _update_search_vector(plugin.pk)
-    store_listing_changed()
-    return plugin
-
-
-@transaction.atomic
-def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Ban a plugin: nobody may use it, installs show as removed, the store drops it."""
-    if not permissions.can_ban(by):
-        raise ApplicationError("You are not allowed to ban plugins.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("Give the reason for the ban; the developer will see it.")
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if plugin.owner_id == by.pk:
-        raise ApplicationError("You can't ban your own plugin.")
-    if plugin.status == PluginStatus.BANNED:
-        raise ApplicationError("This plugin is already banned.")
-    from_status = plugin.status
-    plugin.ban()
-    plugin.save(update_fields=["status", "updated_at"])
-    _record_status(plugin, by, from_status, reason)
-    store_listing_changed()
-    return plugin
-
-
-@transaction.atomic
-def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Lift a ban after an appeal: the plugin is Unverified again and must be re-approved."""
-    if not permissions.can_ban(by):
-        raise ApplicationError("You are not allowed to reinstate plugins.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("Give the reason for reinstating; the developer will see it.")
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if plugin.status != PluginStatus.BANNED:
-        raise ApplicationError("Only a banned plugin can be reinstated.")
-    plugin.reinstate()
-    # It has to be approved again before the store serves any version of it.
-    plugin.live_version = None
-    plugin.approved_at = None
-    plugin.save(update_fields=["status", "live_version", "approved_at", "updated_at"])
-    _record_status(plugin, by, PluginStatus.BANNED, reason)
-    store_listing_changed()
-    return plugin
-
-
-@transaction.atomic
-def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Refuse an appeal: the plugin stays banned. The banned → banned audit row records the
-    answer, and the reviewers' list of appeals counts only what the owner wrote after it."""
-    if not permissions.can_ban(by):
-        raise ApplicationError("You are not allowed to answer ban appeals.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("Give the reason the ban stays; the developer will see it.")
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if plugin.status != PluginStatus.BANNED:
-        raise ApplicationError("This plugin is not banned any more.")
-    plugin.keep_ban()
-    _record_status(plugin, by, PluginStatus.BANNED, reason)
-    return plugin
-
-
-# Installs -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def installation_create(*, user: User, plugin_id: int) -> Installation:
-    """Install a plugin for a user allowed to use it; installing twice is harmless."""
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    verdict = permissions.install_verdict(user, plugin)
-    if not verdict.allowed:
-        raise ApplicationError(verdict.message)
-    installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
-    if created:
-        Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
-    return installation
-
-
-@transaction.atomic
-def installation_delete(*, user: User, plugin_id: int) -> bool:
-    """Uninstall; also how a user clears a removed (banned) plugin from their list."""
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    deleted, _ = Installation.objects.filter(user=user, plugin=plugin).delete()
-    if deleted:
-        Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
-            install_count=F("install_count") - 1
-        )
-    return bool(deleted)
-
-
-# Testers --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
-    """Invite a developer to use the unverified plugin (at most UNVERIFIED_DEVELOPER_LIMIT)."""
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if not permissions.can_invite_testers(by, plugin):
-        raise ApplicationError("You can invite testers only to your own unverified plugins.")
-    email = (email or "").strip().lower()
-    # Case-insensitive, but only ASCII-style case: in SQL, UPPER('alıce') is 'ALICE', and a
-    # look-alike account must not receive an invitation meant for someone else.
-    matches = [u for u in User.objects.filter(email__iexact=email) if u.email.lower() == email]
-    developer = matches[0] if len(matches) == 1 else None
-    if developer is None or not developer.is_developer:
-        raise ApplicationError(
-            "There is no developer account with that email. Testers need developer access."
-        )
-    if developer.pk == plugin.owner_id:
-        raise ApplicationError("You own this plugin; you can always use it.")
-    if plugin.testers.filter(developer=developer).exists():
-        raise ApplicationError(f"{developer.email} is already a tester.")
-    limit = settings.UNVERIFIED_DEVELOPER_LIMIT
-    if plugin.testers.count() >= limit:
-        raise ApplicationError(
-            f"An unverified plugin can have at most {limit} testers besides you. "
-            "Remove one, or submit the plugin for review so everyone with Plus can use it."
-        )
-    invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
-    from inbox.models import NotificationKind
-    from inbox.services import notification_intent_create
-
-    notification_intent_create(
-        recipient=developer,
-        kind=NotificationKind.TESTER_INVITED,
-        event_key=f"tester_invitation:{invitation.pk}",
-        context={
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "plugin_slug": plugin.slug,
-            "invited_by": by.public_name,
-        },
-    )
-    return invitation
-
-
-@transaction.atomic
-def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> None:
-    """The owner removes a tester."""
-    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if not permissions.can_manage(by, plugin):
-        raise ApplicationError("You can't change this plugin's testers.")
-    TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()

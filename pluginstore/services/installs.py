@@ -1,0 +1,90 @@
+"""Installs and testers: who uses a plugin."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from pluginstore import permissions
+from pluginstore.models import Installation, Plugin, TesterInvitation
+
+
+@transaction.atomic
+def installation_create(*, user: User, plugin_id: int) -> Installation:
+    """Install a plugin for a user allowed to use it; installing twice is harmless."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    verdict = permissions.install_verdict(user, plugin)
+    if not verdict.allowed:
+        raise ApplicationError(verdict.message)
+    installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
+    if created:
+        Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
+    return installation
+
+
+@transaction.atomic
+def installation_delete(*, user: User, plugin_id: int) -> bool:
+    """Uninstall; also how a user clears a removed (banned) plugin from their list."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    deleted, _ = Installation.objects.filter(user=user, plugin=plugin).delete()
+    if deleted:
+        Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
+            install_count=F("install_count") - 1
+        )
+    return bool(deleted)
+
+
+# Testers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
+    """Invite a developer to use the unverified plugin (at most UNVERIFIED_DEVELOPER_LIMIT)."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if not permissions.can_invite_testers(by, plugin):
+        raise ApplicationError("You can invite testers only to your own unverified plugins.")
+    email = (email or "").strip().lower()
+    # Case-insensitive, but only ASCII-style case: in SQL, UPPER('alıce') is 'ALICE', and a
+    # look-alike account must not receive an invitation meant for someone else.
+    matches = [u for u in User.objects.filter(email__iexact=email) if u.email.lower() == email]
+    developer = matches[0] if len(matches) == 1 else None
+    if developer is None or not developer.is_developer:
+        raise ApplicationError(
+            "There is no developer account with that email. Testers need developer access."
+        )
+    if developer.pk == plugin.owner_id:
+        raise ApplicationError("You own this plugin; you can always use it.")
+    if plugin.testers.filter(developer=developer).exists():
+        raise ApplicationError(f"{developer.email} is already a tester.")
+    limit = settings.UNVERIFIED_DEVELOPER_LIMIT
+    if plugin.testers.count() >= limit:
+        raise ApplicationError(
+            f"An unverified plugin can have at most {limit} testers besides you. "
+            "Remove one, or submit the plugin for review so everyone with Plus can use it."
+        )
+    invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
+    from inbox.models import NotificationKind
+    from inbox.services import notification_intent_create
+
+    notification_intent_create(
+        recipient=developer,
+        kind=NotificationKind.TESTER_INVITED,
+        event_key=f"tester_invitation:{invitation.pk}",
+        context={
+            "plugin_id": plugin.pk,
+            "plugin_name": plugin.display_name,
+            "plugin_slug": plugin.slug,
+            "invited_by": by.public_name,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> None:
+    """The owner removes a tester."""
+    plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
+    if not permissions.can_manage(by, plugin):
+        raise ApplicationError("You can't change this plugin's testers.")
+    TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()

@@ -1,0 +1,156 @@
+"""Moderation: banning a plugin, lifting a ban, answering an appeal (PRODUCT.md sections 2, 3, 7).
+
+Review work, so it lives here: a ban also rejects the plugin's open submission, and the owner
+hears of every decision in the plugin's thread. The plugin admin's buttons, the demo and the
+tests all call these three services; nothing else moves a plugin into or out of Banned.
+
+Lock order as in reviews.services: the plugin first, then its open submission.
+"""
+
+from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from inbox.models import Message, NotificationKind
+from inbox.services import notification_intent_create
+from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
+from pluginstore.permissions import can_ban
+from pluginstore.services import plugin_status_record
+from pluginstore.store_cache import store_listing_changed
+from reviews import services
+from reviews.permissions import APPEAL_HINT
+
+
+def _lock_plugin(plugin_id: int) -> Plugin:
+    try:
+        return (
+            Plugin.objects.select_for_update(of=("self",)).select_related("owner").get(pk=plugin_id)
+        )
+    except Plugin.DoesNotExist:
+        raise ApplicationError("This plugin does not exist.") from None
+
+
+def _reason(reason: str, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(missing)
+    return reason
+
+
+def _notify_owner(plugin: Plugin, change: PluginStatusChange, kind: str, event: str, **context):
+    """Tell the owner of a status decision, keyed by its audit row: one message per decision."""
+    notification_intent_create(
+        recipient=plugin.owner,
+        kind=kind,
+        event_key=f"plugin:{plugin.pk}:{event}:{change.pk}",
+        context={"plugin_id": plugin.pk, "plugin_name": plugin.display_name, **context},
+    )
+
+
+@transaction.atomic
+def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Ban a plugin: nobody may use it, installs show as removed, the store drops it, its open
+    submission is rejected with the reason, and the owner is told how to appeal.
+
+    The owner hears once, of the ban, not separately of the rejection it caused.
+    """
+    if not can_ban(by):
+        raise ApplicationError("You are not allowed to ban plugins.")
+    reason = _reason(reason, "Give the reason for the ban; the developer will see it.")
+    plugin = _lock_plugin(plugin_id)
+    if not can_ban(by, plugin):
+        raise ApplicationError("You can't ban your own plugin.")
+    if plugin.status == PluginStatus.BANNED:
+        raise ApplicationError("This plugin is already banned.")
+    from_status = plugin.status
+    plugin.ban()
+    plugin.save(update_fields=["status", "updated_at"])
+    change = plugin_status_record(plugin, by=by, from_status=from_status, reason=reason)
+    rejected = services.submission_reject_for_ban(plugin_id=plugin.pk, by=by, reason=reason)
+    _notify_owner(
+        plugin,
+        change,
+        NotificationKind.BANNED,
+        "banned",
+        reason=reason,
+        appeal=APPEAL_HINT,
+        rejected_submission_id=rejected.pk if rejected else None,
+    )
+    store_listing_changed()
+    return plugin
+
+
+@transaction.atomic
+def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Lift a ban after an appeal: the plugin is Unverified again and must be re-approved."""
+    if not can_ban(by):
+        raise ApplicationError("You are not allowed to reinstate plugins.")
+    reason = _reason(reason, "Give the reason for reinstating; the developer will see it.")
+    plugin = _lock_plugin(plugin_id)
+    if plugin.status != PluginStatus.BANNED:
+        raise ApplicationError("Only a banned plugin can be reinstated.")
+    plugin.reinstate()
+    # It has to be approved again before the store serves any version of it.
+    plugin.live_version = None
+    plugin.approved_at = None
+    plugin.save(update_fields=["status", "live_version", "approved_at", "updated_at"])
+    change = plugin_status_record(plugin, by=by, from_status=PluginStatus.BANNED, reason=reason)
+    _notify_owner(plugin, change, NotificationKind.REINSTATED, "reinstated", reason=reason)
+    store_listing_changed()
+    return plugin
+
+
+@transaction.atomic
+def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
+    """Refuse an appeal: the plugin stays banned and the owner reads why in its thread.
+
+    The banned → banned audit row records the answer, and ban_appeals counts only what the
+    owner wrote after it.
+    """
+    if not can_ban(by):
+        raise ApplicationError("You are not allowed to answer ban appeals.")
+    reason = _reason(reason, "Give the reason the ban stays; the developer will see it.")
+    plugin = _lock_plugin(plugin_id)
+    if plugin.status != PluginStatus.BANNED:
+        raise ApplicationError("This plugin is not banned any more.")
+    plugin.keep_ban()
+    change = plugin_status_record(plugin, by=by, from_status=PluginStatus.BANNED, reason=reason)
+    reply = f"A reviewer looked at your appeal again and the ban stays.\n\n{reason}"
+    _notify_owner(plugin, change, NotificationKind.REVIEWER_REPLY, "ban-kept", reply=reply)
+    return plugin
+
+
+# Reads --------------------------------------------------------------------------------------
+
+
+def ban_appeals() -> QuerySet[Message]:
+    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban, or
+    since a reviewer last answered with "Keep the ban" (also a change to banned).
+
+    Newest first, one query (the time is a subquery). Reinstate and Keep the ban are on the
+    plugin's admin page; both go back to the thread.
+    """
+    latest_ban = (
+        PluginStatusChange.objects.filter(
+            plugin_id=OuterRef("thread__plugin_id"), to_status=PluginStatus.BANNED
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    return (
+        Message.objects.filter(
+            thread__plugin__status=PluginStatus.BANNED,
+            thread__owner_id=F("thread__plugin__owner_id"),
+            author_id=F("thread__plugin__owner_id"),
+        )
+        .annotate(banned_at=Subquery(latest_ban))
+        .filter(created_at__gt=F("banned_at"))
+        .select_related("author", "thread__plugin")
+        .order_by("-created_at", "-id")
+    )
+
+
+def plugin_status_history(plugin_id: int) -> QuerySet[PluginStatusChange]:
+    """Every status change of a plugin, newest first, with who made it."""
+    return PluginStatusChange.objects.filter(plugin_id=plugin_id).select_related("changed_by")
