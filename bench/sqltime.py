@@ -2,7 +2,7 @@
 
     python bench/sqltime.py --reps 200 --terms weather data search [--explain data]
 
-For each term: views_store.store_page(StoreQuery(q=term), 1), the page's rows fetched and
+For each term: selectors.store_page(StoreQuery(q=term), 1), the page's rows fetched and
 paginator.count read - exactly the queries store_list makes for a search (on PostgreSQL: one
 query ranks and counts the candidates, one fetches the page's 24 rows).
 Bounded: at most --reps repetitions and --max-seconds per term. Prints one JSON line per term.
@@ -45,12 +45,12 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from pluginstore import selectors, views_store
+    from pluginstore import selectors
 
     def run_once(term: str):
         query = selectors.StoreQuery.from_params({"q": term, "sort": args.sort})
         t0 = time.perf_counter()
-        page = views_store.store_page(query, 1)  # what store_list runs for the page
+        page = selectors.store_page(query, 1)  # what store_list runs for the page
         rows = list(page.object_list)
         t1 = time.perf_counter()
         count = page.paginator.count

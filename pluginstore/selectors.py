@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
 
 from accounts.models import User
 from pluginstore.models import (
@@ -18,6 +19,7 @@ from pluginstore.models import (
 )
 
 SEARCH_CANDIDATES = 1000  # rank at most this many matches: broad terms stay fast
+STORE_PAGE_SIZE = 24
 SORTS = {
     "newest": ("-approved_at", "-id"),
     "popular": ("-install_count", "-id"),
@@ -62,8 +64,8 @@ class StoreQuery:
 
 
 def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
-    """Approved plugins for the store page, filtered, sorted and, off PostgreSQL, searched by
-    substring. A search on PostgreSQL is ranked full-text search: store_search_page."""
+    """Approved plugins for the store, filtered, sorted and searched by substring."""
+    # A search on PostgreSQL does not come here: it is ranked full text (store_search_page).
     qs = Plugin.objects.filter(status=PluginStatus.APPROVED, live_version__isnull=False)
     if query.category:
         qs = qs.filter(category=query.category)
@@ -71,6 +73,46 @@ def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
     if not query.q:
         return qs.order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
     return _search_fallback(qs, query)
+
+
+def store_listing_count(query: StoreQuery) -> int:
+    """How many plugins the store lists for this query (one COUNT)."""
+    return store_plugins(query).count()
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total instead of counting the queryset itself."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def store_page(query: StoreQuery, number: object, *, count: int | None = None) -> Page:
+    """The store page the visitor asked for, as Paginator.get_page would give it."""
+    # `count` is the listing's size when the caller already knows it (store_cache keeps a
+    # plain listing's); a search is counted with its results.
+    if query.q and connection.vendor == "postgresql":
+        return _search_page(query, number)
+    plugins = store_plugins(query)
+    paginator = CountedPaginator(
+        plugins, STORE_PAGE_SIZE, count=plugins.count() if count is None else count
+    )
+    return paginator.get_page(number)
+
+
+def _search_page(query: StoreQuery, number: object) -> Page:
+    # As with get_page, a page that is not a number is the first, one out of range the last.
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    rows, count, number = store_search_page(query, number, STORE_PAGE_SIZE)
+    return Page(rows, number, CountedPaginator(rows, STORE_PAGE_SIZE, count=count))
 
 
 # One pass for a search page on PostgreSQL: rank the bounded candidates where they are read
@@ -108,9 +150,8 @@ _SEARCH_PAGE_SQL = """
 
 
 def store_search_page(query: StoreQuery, page: int, per_page: int) -> tuple[list[Plugin], int, int]:
-    """One page of a PostgreSQL search in the order the query asks: its rows, how many
-    plugins matched (at most SEARCH_CANDIDATES) and the page's number. A page below 1 or past
-    the last is the last page. Two queries whatever the page."""
+    """A PostgreSQL search's page: its rows, the matches (at most SEARCH_CANDIDATES), its number."""
+    # A page below 1 or past the last is the last page. Two queries whatever the page.
     order = _SEARCH_ORDER_SQL.get(query.sort, _SEARCH_ORDER_SQL["relevance"])
     params = {
         "q": query.q,
@@ -140,91 +181,6 @@ def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin
         )
     order = SORTS.get(query.sort) or ("-install_count", "id")
     return qs.filter(condition).order_by(*order)
-
-
-STORE_COUNT_SECONDS = 60
-_STORE_GENERATION_KEY = "store:generation"
-
-
-def store_count(query: StoreQuery, queryset: QuerySet[Plugin]) -> int:
-    """How many plugins a store listing has, cached: COUNT(*) over the whole table is most of
-    the page's time at 100,000 plugins. Searches are counted directly (and on PostgreSQL by
-    store_search_page, in the query that ranks them).
-    """
-    if query.q:
-        return queryset.count()
-    key = f"store:count:{store_generation()}:{query.category or 'all'}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, STORE_COUNT_SECONDS)
-    return count
-
-
-def store_generation() -> int:
-    """The store listing's version: every cached count and page is keyed by it."""
-    return cache.get_or_set(_STORE_GENERATION_KEY, 0, None)
-
-
-def _bump_store_generation() -> None:
-    try:
-        cache.incr(_STORE_GENERATION_KEY)
-    except ValueError:
-        cache.set(_STORE_GENERATION_KEY, 1, None)
-
-
-def store_listing_changed() -> None:
-    """Called by the services when the set of listed plugins may have changed.
-
-    Bumped now, and again once the transaction commits: a page rendered in between (from the
-    data before the commit) would otherwise stay cached under the new version.
-    """
-    _bump_store_generation()
-    transaction.on_commit(_bump_store_generation)
-
-
-STORE_PAGE_SECONDS = 60
-STORE_PAGE_CACHED_PAGES = 10
-
-
-def store_page_cache_key(params) -> str | None:
-    """The cache key of an anonymous visitor's store page (everything below the header), or
-    None when it is not to be cached. Only plain listings are: no search text, a known
-    category and sort, one of the first pages, nothing else in the query string, so the cache
-    holds at most categories x sorts x STORE_PAGE_CACHED_PAGES entries.
-    """
-    if set(params) - {"q", "category", "sort", "page"}:
-        return None
-    if any(len(params.getlist(name)) > 1 for name in params):
-        return None
-    if params.get("q", "").strip():
-        return None
-    if params.get("category", "") not in ("", *Category.values):
-        return None
-    if params.get("sort", "") not in ("", *SORTS):
-        return None
-    page = params.get("page", "")
-    if page and page not in {str(n) for n in range(1, STORE_PAGE_CACHED_PAGES + 1)}:
-        return None
-    return f"store:page:{params.urlencode()}"
-
-
-def store_page_cached(key: str) -> tuple[int, str | None]:
-    """The listing version now and the page cached under `key` if it was rendered at that
-    version, in one cache round trip. Render a miss at the version returned, and store it with
-    store_page_cache_set: a bump meanwhile makes it a miss next time."""
-    found = cache.get_many([_STORE_GENERATION_KEY, key])
-    generation = found.get(_STORE_GENERATION_KEY)
-    if generation is None:
-        return store_generation(), None
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return generation, entry[1]
-    return generation, None
-
-
-def store_page_cache_set(key: str, generation: int, html: str) -> None:
-    cache.set(key, (generation, str(html)), STORE_PAGE_SECONDS)
 
 
 def store_plugin_detail(slug: str) -> Plugin | None:

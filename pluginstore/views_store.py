@@ -1,87 +1,32 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
-from pluginstore import permissions, selectors, services
+from pluginstore import permissions, selectors, services, store_cache
 from pluginstore.models import Category, Plugin
-
-PAGE_SIZE = 24
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total instead of counting the queryset itself."""
-
-    def __init__(self, object_list, per_page, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
-def _is_fresh_visitor(request) -> bool:
-    """No session at all: not signed in and no flash messages (they live in the session), so
-    the whole page, header included, is the same for every such visitor. Nothing on it is
-    per response either: no CSRF token, no CSP nonce."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 @require_GET
-def store_list(request):
-    # An anonymous visitor's plain listing is the same for everyone: served from a short cache
-    # checked against the listing's version, which the services bump when a plugin enters or
-    # leaves the store. A hit runs no query; signed-in visitors see their own "Installed" marks.
-    key = None if request.user.is_authenticated else selectors.store_page_cache_key(request.GET)
-    if key and _is_fresh_visitor(request):
-        # The whole page for a visitor without a session: no template is rendered on a hit.
-        whole_key = f"{key}:whole"
-        generation, html = selectors.store_page_cached(whole_key)
-        if html is not None:
-            return HttpResponse(html)
-        response = _store_response(request, key)
-        if _same_for_everyone(request, response):
-            selectors.store_page_cache_set(whole_key, generation, response.content.decode())
-        return response
-    return _store_response(request, key)
-
-
-def _same_for_everyone(request, response) -> bool:
-    """A guard for the whole-page cache: the page set no cookie and carries no CSRF token and
-    no CSP nonce, so another visitor can be given the same bytes."""
-    return (
-        response.status_code == 200
-        and not response.cookies
-        and getattr(request, "_csp_nonce", None) is None
-        and b"csrfmiddlewaretoken" not in response.content
-    )
-
-
-def _store_response(request, key: str | None):
+@store_cache.cache_whole_page
+def store_list(request: HttpRequest) -> HttpResponse:
+    """The store listing. An anonymous visitor's plain listing comes from the store cache."""
     query = selectors.StoreQuery.from_params(request.GET)
-    content = None
-    if key:
-        generation, content = selectors.store_page_cached(key)
-    if content is None:
-        content = _store_content(request, query)
-        if key:
-            selectors.store_page_cache_set(key, generation, content)
+    content = store_cache.cached_html(
+        store_cache.listing_cache_key(request), lambda: _store_content(request, query)
+    )
     # Our own template's output, escaped when it was rendered.
     return render(request, "pluginstore/store_list.html", {"content": mark_safe(content)})  # noqa: S308
 
 
-def _store_content(request, query: selectors.StoreQuery) -> str:
+def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
     """Everything below the header: filters, count, plugin grid and pagination."""
-    page = store_page(query, request.GET.get("page"))
+    count = None if query.q else store_cache.store_count(query)
+    page = selectors.store_page(query, request.GET.get("page"), count=count)
     installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
     for plugin in page.object_list:
         plugin.is_installed = plugin.pk in installed
@@ -95,26 +40,6 @@ def _store_content(request, query: selectors.StoreQuery) -> str:
         "querystring": params.urlencode(),
     }
     return render_to_string("pluginstore/_store_content.html", context, request=request)
-
-
-def store_page(query: selectors.StoreQuery, number) -> Page:
-    """The page of the listing the visitor asked for, as Paginator.get_page would give it."""
-    if query.q and connection.vendor == "postgresql":
-        return _search_page(query, number)
-    plugins = selectors.store_plugins(query)
-    paginator = CountedPaginator(plugins, PAGE_SIZE, count=selectors.store_count(query, plugins))
-    return paginator.get_page(number)
-
-
-def _search_page(query: selectors.StoreQuery, number) -> Page:
-    """A search page in one pass over the candidates (selectors.store_search_page). As with
-    get_page, a page that is not a number is the first, one out of range the last."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    rows, count, number = selectors.store_search_page(query, number, PAGE_SIZE)
-    return Page(rows, number, CountedPaginator(rows, PAGE_SIZE, count=count))
 
 
 def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:

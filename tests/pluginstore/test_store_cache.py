@@ -2,13 +2,17 @@
 plugin entering or leaving the store shows at once (the services bump the listing version)."""
 
 import pytest
+from csp.middleware import CSPMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pluginstore import selectors, services
+from pluginstore import services, store_cache
 from pluginstore.models import Category
+from reviews.moderation import plugin_reinstate
 from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
 from tests.pluginstore.helpers import approve, ban, make_plugin, register
 
@@ -74,7 +78,7 @@ def test_a_ban_and_a_re_approval_show_in_the_cached_listing_at_once(client):
     ban(plugin, reviewer)
     assert b"Soon Banned" not in _store(client).content
     # Reinstated, it is Unverified until approved again: still not listed, then listed.
-    services.plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason="Appeal accepted.")
+    plugin_reinstate(plugin_id=plugin.pk, by=reviewer, reason="Appeal accepted.")
     assert b"Soon Banned" not in _store(client).content
     approve(plugin, reviewer)
     assert b"Soon Banned" in _store(client).content
@@ -101,9 +105,9 @@ def test_a_page_rendered_before_the_commit_is_not_kept_after_it(
     with django_capture_on_commit_callbacks(execute=True):
         approve(plugin)
         # What a concurrent request would cache before the commit: the listing without it.
-        key = selectors.store_page_cache_key(QueryDict(""))
-        generation, _ = selectors.store_page_cached(key)
-        selectors.store_page_cache_set(key, generation, "<p>stale</p>")
+        key = store_cache.store_page_cache_key(QueryDict(""))
+        generation, _ = store_cache.store_page_cached(key)
+        store_cache.store_page_cache_set(key, generation, "<p>stale</p>")
         assert b"stale" in _store(client).content
     content = _store(client).content
     assert b"stale" not in content
@@ -148,18 +152,18 @@ def test_searches_are_not_cached(client):
 )
 @pytest.mark.django_db
 def test_only_plain_listings_have_a_cache_key(query, cached):
-    assert (selectors.store_page_cache_key(QueryDict(query)) is not None) is cached
+    assert (store_cache.store_page_cache_key(QueryDict(query)) is not None) is cached
 
 
 @pytest.mark.django_db
 def test_a_page_cached_at_an_older_listing_version_is_a_miss():
-    key = selectors.store_page_cache_key(QueryDict(""))
-    generation, content = selectors.store_page_cached(key)
+    key = store_cache.store_page_cache_key(QueryDict(""))
+    generation, content = store_cache.store_page_cached(key)
     assert content is None
-    selectors.store_page_cache_set(key, generation, "<p>listing</p>")
-    assert selectors.store_page_cached(key) == (generation, "<p>listing</p>")
-    selectors.store_listing_changed()
-    newer, content = selectors.store_page_cached(key)
+    store_cache.store_page_cache_set(key, generation, "<p>listing</p>")
+    assert store_cache.store_page_cached(key) == (generation, "<p>listing</p>")
+    store_cache.store_listing_changed()
+    newer, content = store_cache.store_page_cached(key)
     assert newer > generation
     assert content is None
 
@@ -190,3 +194,88 @@ def test_a_search_pages_like_the_paginator(client):
     assert response.context["page"].paginator.count == 30
     assert b"30 plugins" in response.content
     assert _store(client, q="nothing-like-it").context["page"].paginator.count == 0
+
+
+# Which responses may be shared between visitors (store_cache.same_for_everyone), and the
+# whole-page cache that asks it.
+
+
+@pytest.mark.django_db
+def test_every_store_response_varies_by_cookie_cached_or_not(client, settings):
+    """An HTTP cache in front must never give the anonymous page to a signed-in visitor."""
+    make_plugin(DeveloperFactory(), status="approved")
+    for _ in range(2):  # rendered, then the whole page from the cache
+        assert "Cookie" in _store(client)["Vary"]
+    session = client.session
+    session["seen"] = True
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    for _ in range(2):  # rendered, then the listing below the header from the cache
+        assert "Cookie" in _store(client)["Vary"]
+
+
+def _guarded(view_body):
+    """A view run through the whole-page cache, counting how often it renders."""
+    calls = []
+
+    @store_cache.cache_whole_page
+    def view(request):
+        calls.append(1)
+        return view_body(request)
+
+    return view, calls
+
+
+@pytest.mark.parametrize(
+    "view_body",
+    [
+        pytest.param(lambda request: HttpResponse(f"<p>{get_token(request)}</p>"), id="csrf"),
+        pytest.param(
+            lambda request: HttpResponse('<input name="csrfmiddlewaretoken">'), id="csrf-field"
+        ),
+        pytest.param(lambda request: HttpResponse(f"<p>{request.csp_nonce}</p>"), id="nonce"),
+        pytest.param(lambda request: _with_cookie(HttpResponse("<p>hi</p>")), id="cookie"),
+        pytest.param(lambda request: HttpResponse("<p>gone</p>", status=404), id="not-200"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_page_that_is_not_the_same_for_everyone_is_never_shared(rf, view_body):
+    view, calls = _guarded(view_body)
+    for _ in range(2):
+        view(_anonymous_request(rf))
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_page_that_is_the_same_for_everyone_is_rendered_once(rf):
+    view, calls = _guarded(lambda request: HttpResponse("<p>plain</p>"))
+    first = view(_anonymous_request(rf))
+    again = view(_anonymous_request(rf))
+    assert calls == [1]
+    assert again.content == first.content == b"<p>plain</p>"
+
+
+@pytest.mark.django_db
+def test_the_whole_page_is_kept_only_for_a_visitor_without_a_session(rf, settings):
+    view, calls = _guarded(lambda request: HttpResponse("<p>plain</p>"))
+    for _ in range(2):
+        request = _anonymous_request(rf)
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "some-session"
+        view(request)
+    signed_in = _anonymous_request(rf)
+    signed_in.user = PlusUserFactory()
+    view(signed_in)
+    view(_anonymous_request(rf, q="radar"))  # a search is never cached
+    assert len(calls) == 4
+
+
+def _anonymous_request(rf, **params):
+    request = rf.get(reverse("store:list"), params)
+    request.user = AnonymousUser()
+    CSPMiddleware(lambda request: None).process_request(request)
+    return request
+
+
+def _with_cookie(response):
+    response.set_cookie("tracking", "1")
+    return response

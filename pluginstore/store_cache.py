@@ -1,0 +1,158 @@
+"""The store's cache: the listing version, the cached count and pages, and which responses
+may be shared between visitors.
+
+Every entry is keyed by the listing version, which the services bump whenever a plugin may
+have entered or left the store, so an approval or a ban shows on the next request; entries of
+older versions are never read again and expire. Nothing per user is ever cached: a signed-in
+visitor's page, a search, or a response carrying a cookie, a CSRF token or a CSP nonce is
+rendered for that request only.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+from pluginstore import selectors
+from pluginstore.models import Category
+
+STORE_COUNT_SECONDS = 60
+STORE_PAGE_SECONDS = 60
+STORE_PAGE_CACHED_PAGES = 10
+_STORE_GENERATION_KEY = "store:generation"
+
+
+def store_generation() -> int:
+    """The store listing's version: every cached count and page is keyed by it."""
+    return cache.get_or_set(_STORE_GENERATION_KEY, 0, None)
+
+
+def _bump_store_generation() -> None:
+    try:
+        cache.incr(_STORE_GENERATION_KEY)
+    except ValueError:
+        cache.set(_STORE_GENERATION_KEY, 1, None)
+
+
+def store_listing_changed() -> None:
+    """Called by the services when the set of listed plugins may have changed."""
+    # Bumped now, and again once the transaction commits: a page rendered in between (from
+    # the data before the commit) would otherwise stay cached under the new version.
+    _bump_store_generation()
+    transaction.on_commit(_bump_store_generation)
+
+
+def store_count(query: selectors.StoreQuery) -> int:
+    """How many plugins a plain listing (no search) has, cached per listing version."""
+    # COUNT(*) over the whole table is most of the page's time at 100,000 plugins.
+    key = f"store:count:{store_generation()}:{query.category or 'all'}"
+    count = cache.get(key)
+    if count is None:
+        count = selectors.store_listing_count(query)
+        cache.set(key, count, STORE_COUNT_SECONDS)
+    return count
+
+
+def store_page_cache_key(params: QueryDict) -> str | None:
+    """The cache key of a store page for these GET parameters, or None if it is not cached."""
+    # Only plain listings are: no search text, a known category and sort, one of the first
+    # pages, nothing else in the query string. So the cache holds at most
+    # categories x sorts x STORE_PAGE_CACHED_PAGES pages, whatever visitors type.
+    if set(params) - {"q", "category", "sort", "page"}:
+        return None
+    if any(len(params.getlist(name)) > 1 for name in params):
+        return None
+    if params.get("q", "").strip():
+        return None
+    if params.get("category", "") not in ("", *Category.values):
+        return None
+    if params.get("sort", "") not in ("", *selectors.SORTS):
+        return None
+    page = params.get("page", "")
+    if page and page not in {str(n) for n in range(1, STORE_PAGE_CACHED_PAGES + 1)}:
+        return None
+    return f"store:page:{params.urlencode()}"
+
+
+def store_page_cached(key: str) -> tuple[int, str | None]:
+    """The listing version now, and the page under `key` if it was cached at that version."""
+    # One cache round trip. Render a miss at the version returned and store it with
+    # store_page_cache_set: a bump meanwhile makes it a miss next time.
+    found = cache.get_many([_STORE_GENERATION_KEY, key])
+    generation = found.get(_STORE_GENERATION_KEY)
+    if generation is None:
+        return store_generation(), None
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return generation, entry[1]
+    return generation, None
+
+
+def store_page_cache_set(key: str, generation: int, html: str) -> None:
+    """Cache a page rendered at listing version `generation`."""
+    cache.set(key, (generation, str(html)), STORE_PAGE_SECONDS)
+
+
+def listing_cache_key(request: HttpRequest) -> str | None:
+    """The key of this request's store listing (below the header), or None if it is its own."""
+    # Signed-in visitors see their own "Installed" marks on the cards.
+    if request.user.is_authenticated:
+        return None
+    return store_page_cache_key(request.GET)
+
+
+def cached_html(key: str | None, render: Callable[[], str]) -> str:
+    """The HTML cached under `key` at the current listing version, else render() (and cache it)."""
+    if key is None:
+        return render()
+    generation, html = store_page_cached(key)
+    if html is None:
+        html = render()
+        store_page_cache_set(key, generation, html)
+    return html
+
+
+def is_fresh_visitor(request: HttpRequest) -> bool:
+    """The visitor has no session: not signed in and no flash messages waiting."""
+    # Flash messages live in the session (MESSAGE_STORAGE), so without a session cookie the
+    # whole page, header included, is the same for every such visitor.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def same_for_everyone(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether another visitor may be given this response's exact bytes."""
+    # A CSRF token or a CSP nonce is per response, and a cookie is per visitor: a page with
+    # any of them is never shared. get_token() marks CSRF_COOKIE_NEEDS_UPDATE whatever the
+    # template does with the token; the byte scan is the belt to those braces.
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and getattr(request, "_csp_nonce", None) is None
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and b"csrfmiddlewaretoken" not in response.content
+    )
+
+
+def cache_whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a visitor without a session the whole page from the cache, no template rendered."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Asking for the user first marks the session accessed even on a hit, so every
+        # response says "Vary: Cookie" and no HTTP cache hands it to a signed-in visitor.
+        key = listing_cache_key(request)
+        if key is None or not is_fresh_visitor(request):
+            return view(request, *args, **kwargs)
+        whole_key = f"{key}:whole"
+        generation, html = store_page_cached(whole_key)
+        if html is not None:
+            return HttpResponse(html)
+        response = view(request, *args, **kwargs)
+        if same_for_everyone(request, response):
+            store_page_cache_set(whole_key, generation, response.content.decode())
+        return response
+
+    return wrapper
