@@ -20,12 +20,17 @@ from pluginstore.models import (
 
 SEARCH_CANDIDATES = 1000  # rank at most this many matches: broad terms stay fast
 STORE_PAGE_SIZE = 24
+# The one definition of the store's orders: the ORM listing uses them as they are and the
+# PostgreSQL search spelled as SQL (_SEARCH_ORDER_SQL), so the two cannot drift apart.
 SORTS = {
     "newest": ("-approved_at", "-id"),
     "popular": ("-install_count", "-id"),
     "name": ("name", "id"),
 }
 DEFAULT_SORT = "newest"
+# A search's default order. Substring search (off PostgreSQL) has no rank to lead with.
+RELEVANCE_TIEBREAK = ("-install_count", "id")
+RELEVANCE = ("-rank", *RELEVANCE_TIEBREAK)
 LISTING_FIELDS = (
     "id",
     "slug",
@@ -115,20 +120,26 @@ def _search_page(query: StoreQuery, number: object) -> Page:
     return Page(rows, number, CountedPaginator(rows, STORE_PAGE_SIZE, count=count))
 
 
+def _order_by_sql(fields: tuple[str, ...]) -> str:
+    """order_by() fields as SQL: ("-approved_at", "id") -> "approved_at DESC, id ASC"."""
+    return ", ".join(f"{f[1:]} DESC" if f.startswith("-") else f"{f} ASC" for f in fields)
+
+
+# SORTS spelled for the search's SQL. They are formatted into the query, which is safe because
+# they are these constants: the visitor's sort only picks a key. The candidates carry every
+# column an order names.
+_SEARCH_SORTS = {**SORTS, "relevance": RELEVANCE}
+_SEARCH_ORDER_SQL = {name: _order_by_sql(fields) for name, fields in _SEARCH_SORTS.items()}
+_SORT_COLUMNS = sorted({f.lstrip("-") for fields in _SEARCH_SORTS.values() for f in fields})
+_CANDIDATE_COLUMNS = ", ".join(f"p.{c}" for c in _SORT_COLUMNS if c not in ("id", "rank"))
+
 # One pass for a search page on PostgreSQL: rank the bounded candidates where they are read
 # and count them in the same query, so neither the count nor the ranking goes back to the
 # table for the 1,000 candidates; then fetch the page's rows. A page past the last one is
 # the last one (as Paginator.get_page does), chosen in the same query from the count.
-_SEARCH_ORDER_SQL = {
-    "relevance": "rank DESC, install_count DESC, id ASC",
-    "newest": "approved_at DESC, id DESC",
-    "popular": "install_count DESC, id DESC",
-    "name": "name ASC, id ASC",
-}
 _SEARCH_PAGE_SQL = """
     WITH candidates AS MATERIALIZED (
-        SELECT p.id, ts_rank(p.search_vector, q.query) AS rank, p.install_count,
-               p.approved_at, p.name
+        SELECT p.id, ts_rank(p.search_vector, q.query) AS rank, {columns}
           FROM pluginstore_plugin p, websearch_to_tsquery('english'::regconfig, %(q)s) q(query)
          WHERE p.status = %(status)s AND p.live_version_id IS NOT NULL
            AND (%(category)s = '' OR p.category = %(category)s)
@@ -162,7 +173,7 @@ def store_search_page(query: StoreQuery, page: int, per_page: int) -> tuple[list
         "offset": (page - 1) * per_page if page >= 1 else SEARCH_CANDIDATES,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_SEARCH_PAGE_SQL.format(order=order), params)
+        cursor.execute(_SEARCH_PAGE_SQL.format(columns=_CANDIDATE_COLUMNS, order=order), params)
         found = cursor.fetchall()
     total, start = found[0][0], found[0][1]
     ids = [pk for _, _, pk in found if pk is not None]
@@ -179,8 +190,7 @@ def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin
             | Q(domain__icontains=word)
             | Q(owner__display_name__icontains=word)
         )
-    order = SORTS.get(query.sort) or ("-install_count", "id")
-    return qs.filter(condition).order_by(*order)
+    return qs.filter(condition).order_by(*SORTS.get(query.sort, RELEVANCE_TIEBREAK))
 
 
 def store_plugin_detail(slug: str) -> Plugin | None:

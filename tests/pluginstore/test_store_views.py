@@ -264,3 +264,18 @@ def test_the_cached_store_count_follows_approvals_and_bans(client):
     assert _store(client).context["page"].paginator.count == 2
     ban(second)
     assert _store(client).context["page"].paginator.count == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["newest", "popular", "name"])
+def test_a_search_sorts_its_matches_as_the_listing_does(client, sort):
+    # On PostgreSQL the search orders in its own SQL, derived from the listing's SORTS.
+    from pluginstore import services
+
+    owner, fan = DeveloperFactory(), PlusUserFactory()
+    plugins = [make_plugin(owner, status="approved", name_for_human=f"Radar {c}") for c in "CADB"]
+    for plugin in plugins[1:3]:
+        services.installation_create(user=fan, plugin_id=plugin.pk)
+    listing = _names(_store(client, sort=sort))
+    assert len(listing) == 4
+    assert _names(_store(client, q="radar", sort=sort)) == listing
