@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from core.exceptions import ApplicationError
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit, task_named
 from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 REDELIVER_AFTER = timedelta(seconds=30)
 # A re-sent delivery task not started within this is dropped; the next sweep sends it again.
 REDELIVERY_EXPIRES = 2 * REDELIVER_AFTER.total_seconds()
+DELIVER_TASK = "inbox.tasks.notification_deliver_task"
 # A notification whose delivery task ran and failed this often is left for a person to look at.
 MAX_DELIVERY_ATTEMPTS = 20
 
@@ -70,9 +71,7 @@ def notification_intent_create(
         defaults={"kind": kind, "context": context},
     )
     if created:
-        from inbox.tasks import notification_deliver_task
-
-        enqueue_on_commit(notification_deliver_task, notification.pk)
+        enqueue_on_commit(DELIVER_TASK, notification.pk)
     return notification
 
 
@@ -212,8 +211,6 @@ def notification_email(*, notification_id: int) -> bool:
 def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
     """Beat: send again every intent left undelivered or unemailed (broker outage, worker
     lost, mail server down). Sending twice is harmless; delivery is idempotent."""
-    from inbox.tasks import notification_deliver_task
-
     cutoff = timezone.now() - older_than
     ids = list(
         Notification.objects.filter(created_at__lt=cutoff, attempts__lt=MAX_DELIVERY_ATTEMPTS)
@@ -224,7 +221,7 @@ def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
     for notification_id in ids:
         # Expiring: while the workers are away each sweep re-sends the same ids; when they
         # come back they drop the stale copies unrun instead of delivering (no-ops) for each.
-        notification_deliver_task.apply_async((notification_id,), expires=REDELIVERY_EXPIRES)
+        task_named(DELIVER_TASK).apply_async((notification_id,), expires=REDELIVERY_EXPIRES)
     return len(ids)
 
 

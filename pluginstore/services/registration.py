@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.fetch import check_url
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit, task_named
 from pluginstore import permissions
 from pluginstore.models import (
     Category,
@@ -26,6 +26,7 @@ from pluginstore.models import (
 from pluginstore.services.catalogue import copy_listing_fields, plugin_status_record
 
 MAX_OPEN_FETCH_JOBS = 3
+FETCH_TASK = "pluginstore.tasks.plugin_fetch_task"
 
 
 # Registering and refreshing ---------------------------------------------------------------
@@ -105,9 +106,7 @@ def plugin_refresh_start(*, user: User, plugin_id: int) -> FetchJob:
 
 
 def _enqueue_fetch(job: FetchJob) -> None:
-    from pluginstore.tasks import plugin_fetch_task
-
-    enqueue_on_commit(plugin_fetch_task, job.pk)
+    enqueue_on_commit(FETCH_TASK, job.pk)
 
 
 def fetch_job_run(*, job_id: int) -> FetchJob:
@@ -169,10 +168,8 @@ def fetch_jobs_resume_stale() -> tuple[int, int]:
     stale = list(
         unfinished.filter(updated_at__lt=now - STALE_JOB_AFTER).values_list("pk", flat=True)
     )
-    from pluginstore.tasks import plugin_fetch_task
-
     for job_id in stale:
-        plugin_fetch_task.delay(job_id)
+        task_named(FETCH_TASK).delay(job_id)
     return len(stale), abandoned
 
 
