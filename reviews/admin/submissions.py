@@ -1,66 +1,21 @@
-"""The reviewer's admin: the queue, the submission page with its buttons, canned reasons."""
+"""The reviewer's queue and submission page: the list, the decision buttons, replies, ban appeals."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ServiceFSMAdminMixin
 from core.exceptions import ApplicationError
 from reviews import moderation, permissions, selectors, services
+from reviews.admin.filters import OverdueFilter, QueueFilter
 from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
-from reviews.models import OPEN_STATES, CriterionResult, Submission
+from reviews.models import CriterionResult, Submission
 
 APPEALS_SHOWN = 200
-
-
-class QueueFilter(admin.SimpleListFilter):
-    """Open submissions unless asked otherwise: the queue is what reviewers come for."""
-
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [("open", "Open"), ("closed", "Decided or withdrawn"), ("all", "All")]
-
-    def value(self):
-        return super().value() or "open"
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(state__in=OPEN_STATES)
-        if self.value() == "closed":
-            return queryset.exclude(state__in=OPEN_STATES)
-        return queryset
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = "due"
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Overdue"), ("no", "Not overdue")]
-
-    def queryset(self, request, queryset):
-        overdue = Q(state__in=OPEN_STATES, due_at__lt=timezone.now())
-        if self.value() == "yes":
-            return queryset.filter(overdue)
-        if self.value() == "no":
-            return queryset.exclude(overdue)
-        return queryset
 
 
 class CriterionResultInline(admin.TabularInline):
