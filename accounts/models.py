@@ -5,14 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
+from accounts.choices import AccessRequestState, AccountType
+from accounts.permissions import can_decide_developer_access
 from core.fsm import RefreshableProtectedFSMMixin
 from core.models import TimeStampedModel
-
-
-class AccountType(models.TextChoices):
-    NORMAL = "normal", "Normal"
-    PLUS = "plus", "Plus"
-    DEVELOPER = "developer", "Developer"
 
 
 class UserManager(DjangoUserManager):
@@ -106,15 +102,8 @@ class AccountTypeChange(models.Model):
         return f"{self.user}: {self.from_type} → {self.to_type}"
 
 
-class AccessRequestState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    GRANTED = "granted", "Granted"
-    DECLINED = "declined", "Declined"
-
-
+# Granting and declining ask the named rule, which takes the request and knows no models.
 def _can_decide(instance: "DeveloperAccessRequest", user) -> bool:
-    from accounts.permissions import can_decide_developer_access
-
     return can_decide_developer_access(user, instance)
 
 

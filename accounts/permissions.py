@@ -1,6 +1,10 @@
-"""Named rules about accounts; views, admin and services ask these and nothing else."""
+"""Named rules about accounts; views, admin and services ask these and nothing else.
 
-from accounts.models import AccountType
+The rules take users and requests and import no model of this app: DeveloperAccessRequest's
+transitions ask can_decide_developer_access for their permission.
+"""
+
+from accounts.choices import AccountType
 
 
 def can_upgrade_to_plus(user) -> bool:

@@ -6,24 +6,12 @@ from django_fsm import FSMField, transition
 
 from core.fsm import RefreshableProtectedFSMMixin
 from core.models import TimeStampedModel
+from pluginstore.choices import Category, FetchJobKind, FetchJobState, PluginStatus
+from pluginstore.permissions import can_ban
 
 
-class PluginStatus(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    APPROVED = "approved", "Approved"
-    BANNED = "banned", "Banned"
-
-
-class Category(models.TextChoices):
-    RETRIEVAL = "retrieval", "Retrieval"
-    INTEROP = "works-with-other-plugins", "Works with other plugins"
-    COMPUTATION = "computation", "Computation"
-    EXPERIENCES = "new-experiences", "New experiences"
-
-
+# The ban transitions ask the named rule, which takes the plugin and knows no models.
 def _may_ban(instance: "Plugin", user) -> bool:
-    from pluginstore.permissions import can_ban
-
     return can_ban(user, instance)
 
 
@@ -277,19 +265,6 @@ class TesterInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.developer} tests {self.plugin}"
-
-
-class FetchJobKind(models.TextChoices):
-    REGISTER = "register", "Register"
-    REFRESH = "refresh", "Refresh"
-
-
-class FetchJobState(models.TextChoices):
-    QUEUED = "queued", "Waiting for a worker"
-    FETCHING = "fetching", "Fetching the manifest and OpenAPI spec"
-    CHECKING = "checking", "Checking"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 class FetchJob(TimeStampedModel):

@@ -8,24 +8,34 @@
 """
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from accounts.models import User
 from accounts.permissions import is_reviewer
-from pluginstore.models import Plugin, PluginStatus
+from pluginstore.choices import PluginStatus
 
 
-def can_ban(user: User, plugin: Plugin | None = None) -> bool:
+class PluginLike(Protocol):
+    """What the rules read from a pluginstore.models.Plugin. They import no model of this app:
+    the Plugin's ban transitions ask can_ban for their permission."""
+
+    owner_id: int
+    status: str
+    testers: Any  # the plugin's TesterInvitation manager
+
+
+def can_ban(user: User, plugin: PluginLike | None = None) -> bool:
     """Reviewers with the ban permission ban, reinstate and answer appeals; never on a plugin
     of their own. Without a plugin: whether they may moderate at all."""
     allowed = is_reviewer(user) and user.has_perm("pluginstore.ban_plugin")
     return allowed and (plugin is None or plugin.owner_id != user.pk)
 
 
-def is_owner(user: User, plugin: Plugin) -> bool:
+def is_owner(user: User, plugin: PluginLike) -> bool:
     return user.is_authenticated and plugin.owner_id == user.pk
 
 
-def is_tester(user: User, plugin: Plugin, tester_ids: frozenset[int] | None = None) -> bool:
+def is_tester(user: User, plugin: PluginLike, tester_ids: frozenset[int] | None = None) -> bool:
     """Invited to test; pass tester_ids when the caller already loaded them."""
     if not user.is_authenticated:
         return False
@@ -39,22 +49,24 @@ def can_register_plugins(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_developer
 
 
-def can_manage(user: User, plugin: Plugin) -> bool:
+def can_manage(user: User, plugin: PluginLike) -> bool:
     """The owner, while a developer, manages the plugin (refresh, testers, submissions)."""
     return can_register_plugins(user) and is_owner(user, plugin)
 
 
-def can_refresh(user: User, plugin: Plugin) -> bool:
+def can_refresh(user: User, plugin: PluginLike) -> bool:
     """A banned plugin stays frozen as it was banned."""
     return can_manage(user, plugin) and plugin.status != PluginStatus.BANNED
 
 
-def can_invite_testers(user: User, plugin: Plugin) -> bool:
+def can_invite_testers(user: User, plugin: PluginLike) -> bool:
     """Testers matter only while the plugin is unverified."""
     return can_manage(user, plugin) and plugin.status == PluginStatus.UNVERIFIED
 
 
-def can_view(user: User, plugin: Plugin, *, tester_ids=None, has_installed: bool = False) -> bool:
+def can_view(
+    user: User, plugin: PluginLike, *, tester_ids=None, has_installed: bool = False
+) -> bool:
     """Who can open the plugin's store page."""
     if plugin.status == PluginStatus.APPROVED:
         return True
@@ -72,7 +84,7 @@ class InstallVerdict:
     message: str = ""
 
 
-def install_verdict(user: User, plugin: Plugin, *, tester_ids=None) -> InstallVerdict:
+def install_verdict(user: User, plugin: PluginLike, *, tester_ids=None) -> InstallVerdict:
     """Whether this user may install (and use) this plugin now, and if not, why."""
     if plugin.status == PluginStatus.BANNED:
         return InstallVerdict(False, "banned", "This plugin was banned and can no longer be used.")
@@ -94,6 +106,6 @@ def install_verdict(user: User, plugin: Plugin, *, tester_ids=None) -> InstallVe
     )
 
 
-def can_install(user: User, plugin: Plugin, *, tester_ids=None) -> bool:
+def can_install(user: User, plugin: PluginLike, *, tester_ids=None) -> bool:
     """Install and use the plugin: see install_verdict for the reason when not."""
     return install_verdict(user, plugin, tester_ids=tester_ids).allowed
