@@ -20,8 +20,8 @@ TEST_SETTINGS := config.settings.test
 
 help:
 	@echo "make run        set up .venv, migrate, seed demo data, run web + worker + beat (Ctrl-C stops all)"
-	@echo "make test       ruff (lint + format check), then pytest; REQUIRE_SERVICES=1 to fail on skips"
-	@echo "make lint       ruff check and ruff format --check"
+	@echo "make test       make lint, then pytest; REQUIRE_SERVICES=1 to fail on skips"
+	@echo "make lint       ruff check, ruff format --check, and lint-imports (floors, no cycles)"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make migrate    apply migrations (DATABASE_URL, else db.sqlite3)"
 	@echo "make seed       create or reset the demo accounts (and catalogue)"
@@ -46,6 +46,7 @@ test: lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -58,7 +59,7 @@ seed: migrate
 	$(MANAGE) seed_demo
 
 clean:
-	rm -rf .run staticfiles test-artifacts .pytest_cache .ruff_cache test.sqlite3* test_pluginstore_*
+	rm -rf .run staticfiles test-artifacts .pytest_cache .ruff_cache .import_linter_cache test.sqlite3* test_pluginstore_*
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean
