@@ -85,7 +85,8 @@ class InstallVerdict:
 
 
 def install_verdict(user: User, plugin: PluginLike, *, tester_ids=None) -> InstallVerdict:
-    """Whether this user may install (and use) this plugin now, and if not, why."""
+    """Whether this user may install (and use) this plugin now, and if not, why (the one install
+    rule: the store page, the installed list and installation_create all show the reason)."""
     if plugin.status == PluginStatus.BANNED:
         return InstallVerdict(False, "banned", "This plugin was banned and can no longer be used.")
     if not user.is_authenticated:
@@ -104,8 +105,3 @@ def install_verdict(user: User, plugin: PluginLike, *, tester_ids=None) -> Insta
     return InstallVerdict(
         False, "not_tester", "Only developers invited to test this plugin can install it."
     )
-
-
-def can_install(user: User, plugin: PluginLike, *, tester_ids=None) -> bool:
-    """Install and use the plugin: see install_verdict for the reason when not."""
-    return install_verdict(user, plugin, tester_ids=tester_ids).allowed

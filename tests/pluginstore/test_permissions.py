@@ -51,7 +51,7 @@ def test_access_matrix(role, status):
 
     got = (
         int(permissions.can_view(user, plugin)),
-        int(permissions.can_install(user, plugin)),
+        int(permissions.install_verdict(user, plugin).allowed),
         int(permissions.can_manage(user, plugin)),
     )
     assert got == EXPECTED[role][status]
@@ -83,7 +83,7 @@ def test_a_developer_who_lost_developer_access_cannot_manage_their_plugin():
     plugin = make_plugin(owner)
     owner.account_type = "plus"
     assert not permissions.can_manage(owner, plugin)
-    assert not permissions.can_install(owner, plugin)
+    assert not permissions.install_verdict(owner, plugin).allowed
 
 
 @pytest.mark.django_db
