@@ -1,4 +1,4 @@
-"""Reads of submissions that are more than a get: queue position, expected date, actions."""
+"""Reads of submissions that are more than a get: queue position, expected date, history, diff."""
 
 import datetime
 import difflib
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import User
 from inbox.models import Message
 from pluginstore.models import PluginVersion
 from reviews.models import (
@@ -34,10 +33,6 @@ HEAVY_VERSION_FIELDS = (
     "version__spec",
     "version__findings",
 )
-
-# Transitions that other services take on the submission's behalf (banning the plugin):
-# never a button.
-_SERVICE_ONLY_TRANSITIONS = frozenset({"reject_for_ban"})
 
 
 def queue_position(submission: Submission) -> int | None:
@@ -73,21 +68,6 @@ def expected_decision_date(
     per_day = per_day if per_day is not None else decisions_per_day()
     estimate = timezone.now() + datetime.timedelta(days=position / per_day)
     return max(submission.due_at, estimate)
-
-
-@dataclass(frozen=True)
-class SubmissionAction:
-    name: str  # the transition, and the service that takes it (submission_<name>)
-    label: str
-
-
-def available_transitions(user: User, submission: Submission) -> list[SubmissionAction]:
-    """The transitions this user may take on this submission now: one button each."""
-    return [
-        SubmissionAction(t.name, t.custom.get("label", t.name.replace("_", " ").capitalize()))
-        for t in submission.get_available_user_state_transitions(user)
-        if t.name not in _SERVICE_ONLY_TRANSITIONS
-    ]
 
 
 def plugin_submissions(plugin_id: int) -> list[Submission]:

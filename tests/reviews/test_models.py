@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from accounts.reviewers import REVIEWERS_GROUP
 from reviews.models import AUTO_CRITERIA, Criterion, Submission, SubmissionState
-from tests.factories import DeveloperFactory
+from tests.factories import DeveloperFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import register
+from tests.reviews.helpers import claim, submit
 
 
 def _raw_submission(plugin, **kwargs) -> Submission:
@@ -80,3 +81,38 @@ def test_reviewers_start_with_canned_reasons_for_the_common_rejections():
     assert {"C3", "C6", "C7", "C9", "C11"} <= set(
         CannedReason.objects.values_list("criterion", flat=True)
     )
+
+
+def _transitions(user, submission: Submission) -> dict[str, str]:
+    """The transitions this user may take now (name -> label), as the admin's buttons see them.
+
+    reject_for_ban has no permission of its own: only reviews.moderation.plugin_ban takes it,
+    after asking can_ban.
+    """
+    return {
+        t.name: t.custom.get("label", "")
+        for t in submission.get_available_user_state_transitions(user)
+        if t.name != "reject_for_ban"
+    }
+
+
+@pytest.mark.django_db
+def test_reviewers_may_claim_then_only_the_claimer_may_release_approve_or_reject():
+    developer = DeveloperFactory()
+    reviewer, other = make_reviewer(), make_reviewer()
+    submission = submit(register(developer))
+    assert list(_transitions(reviewer, submission)) == ["claim"]
+    assert list(_transitions(developer, submission)) == ["withdraw"]
+    claim(submission, reviewer)
+    submission.refresh_from_db()
+    assert sorted(_transitions(reviewer, submission)) == ["approve", "reject", "release"]
+    assert list(_transitions(other, submission)) == []
+    assert list(_transitions(developer, submission)) == ["withdraw"]
+    assert _transitions(reviewer, submission)["approve"] == "Approve"
+
+
+@pytest.mark.django_db
+def test_staff_outside_reviewers_and_strangers_may_take_no_transition():
+    submission = submit(register(DeveloperFactory()))
+    assert _transitions(UserFactory(is_staff=True), submission) == {}
+    assert _transitions(DeveloperFactory(), submission) == {}

@@ -5,15 +5,11 @@ from django.utils import timezone
 
 from pluginstore.models import PluginStatus
 from reviews import selectors
-from tests.factories import DeveloperFactory, UserFactory, make_reviewer
+from tests.factories import DeveloperFactory, make_reviewer
 from tests.pluginstore.helpers import make_plugin, register
 from tests.reviews.helpers import approve, claim, new_version, reject, results, submit
 
 pytestmark = pytest.mark.django_db
-
-
-def _names(user, submission) -> list[str]:
-    return [action.name for action in selectors.available_transitions(user, submission)]
 
 
 def test_the_queue_is_first_in_first_out_and_counts_those_in_review():
@@ -43,27 +39,6 @@ def test_a_closed_submission_has_no_expected_date():
     reviewer = make_reviewer()
     submission = approve(claim(submit(register(DeveloperFactory())), reviewer), reviewer)
     assert selectors.expected_decision_date(submission) is None
-
-
-def test_reviewers_see_claim_then_the_claimer_sees_release_approve_reject():
-    developer = DeveloperFactory()
-    reviewer, other = make_reviewer(), make_reviewer()
-    submission = submit(register(developer))
-    assert _names(reviewer, submission) == ["claim"]
-    assert _names(developer, submission) == ["withdraw"]
-    claim(submission, reviewer)
-    submission.refresh_from_db()
-    assert sorted(_names(reviewer, submission)) == ["approve", "reject", "release"]
-    assert _names(other, submission) == []
-    assert _names(developer, submission) == ["withdraw"]
-    labels = {a.name: a.label for a in selectors.available_transitions(reviewer, submission)}
-    assert labels["approve"] == "Approve"
-
-
-def test_staff_outside_reviewers_and_strangers_see_no_actions():
-    submission = submit(register(DeveloperFactory()))
-    assert _names(UserFactory(is_staff=True), submission) == []
-    assert _names(DeveloperFactory(), submission) == []
 
 
 def test_the_diff_compares_a_new_version_with_the_live_one(
