@@ -97,7 +97,7 @@ def store_page_cache_set(key: str, generation: int, html: str) -> None:
 
 
 def listing_cache_key(request: HttpRequest) -> str | None:
-    """The key of this request's store listing (below the header), or None if it is its own."""
+    """The cache key of this request's listing (below the header), or None if not shared."""
     # Signed-in visitors see their own "Installed" marks on the cards.
     if request.user.is_authenticated:
         return None

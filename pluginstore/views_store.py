@@ -25,6 +25,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
 
 def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
     """Everything below the header: filters, count, plugin grid and pagination."""
+    # Only a plain listing's count is cached; a search is counted with its results.
     count = None if query.q else store_cache.store_count(query)
     page = selectors.store_page(query, request.GET.get("page"), count=count)
     installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
