@@ -4,11 +4,13 @@ These passwords are printed by `make run` and written in the README: they are fo
 database only. Seeding is idempotent: running it again finds each account by email and puts it
 back as described here (type, staff flags, group, verified email, password).
 
-Nothing here touches the models at import time, so scripts/run.py can print the table before
-Django is set up.
+Nothing here touches the models at import time (accounts.choices is not models), so
+scripts/run.py can print the table before Django is set up.
 """
 
 from dataclasses import dataclass
+
+from accounts.choices import AccountType
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class DemoAccount:
     email: str
     password: str
     display_name: str
-    account_type: str  # an accounts.models.AccountType value
+    account_type: AccountType
     role: str  # what to try with it, for the sign-ins table
     is_staff: bool = False
     is_superuser: bool = False
@@ -30,7 +32,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "normal@example.com",
         "demo-normal-pass",
         "Nora Normal",
-        "normal",
+        AccountType.NORMAL,
         "normal account: browses the store, can upgrade to Plus",
     ),
     DemoAccount(
@@ -38,7 +40,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "plus@example.com",
         "demo-plus-pass",
         "Pat Plus",
-        "plus",
+        AccountType.PLUS,
         "Plus account: installs approved plugins, can request developer access",
     ),
     DemoAccount(
@@ -46,7 +48,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "developer@example.com",
         "demo-developer-pass",
         "Dana Developer",
-        "developer",
+        AccountType.DEVELOPER,
         "developer: registers and submits plugins",
     ),
     DemoAccount(
@@ -54,7 +56,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "dev2@example.com",
         "demo-dev2-pass",
         "Devon Second",
-        "developer",
+        AccountType.DEVELOPER,
         "a second developer (to invite as a tester)",
     ),
     DemoAccount(
@@ -62,7 +64,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "reviewer@example.com",
         "demo-reviewer-pass",
         "Riley Reviewer",
-        "normal",
+        AccountType.NORMAL,
         "staff in the Reviewers group: reviews in /admin/",
         is_staff=True,
         reviewer=True,
@@ -72,7 +74,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "admin@example.com",
         "demo-admin-pass",
         "Ada Admin",
-        "normal",
+        AccountType.NORMAL,
         "superuser: everything in /admin/",
         is_staff=True,
         is_superuser=True,

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import AccountType, User
 from pluginstore import services
-from pluginstore.models import Category, Plugin
+from pluginstore.models import Category, Plugin, PluginStatus
 from reviews import moderation
 
 STUDIOS = [
@@ -346,7 +346,7 @@ def seed_catalogue(users: dict[str, User]) -> dict[str, int]:
     approved = []
     for i, entry in enumerate(CATALOGUE):
         plugin = _register(studios[i % len(studios)], entry)
-        if plugin.live_version_id is None and plugin.status == "unverified":
+        if plugin.live_version_id is None and plugin.status == PluginStatus.UNVERIFIED:
             services.plugin_version_make_live(
                 plugin_id=plugin.pk,
                 version_id=plugin.latest_version_id,
@@ -360,7 +360,7 @@ def seed_catalogue(users: dict[str, User]) -> dict[str, int]:
         services.tester_invite(plugin_id=unverified[1].pk, by=studios[0], email=developer.email)
 
     banned = _register(studios[3], BANNED)
-    if banned.status != "banned":
+    if banned.status != PluginStatus.BANNED:
         services.plugin_version_make_live(
             plugin_id=banned.pk, version_id=banned.latest_version_id, by=reviewer, reason="Demo"
         )

@@ -2,6 +2,8 @@
 
 from itertools import groupby
 
+from pluginstore.choices import FetchJobState
+
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
@@ -21,16 +23,21 @@ def findings_by_field(findings: list[dict]) -> list[tuple[str, list[dict]]]:
 def fetch_job_steps(job) -> list[tuple[str, str]]:
     """A register or refresh job's progress steps, each done, current, waiting or failed
     (the job page and the submission bot show them)."""
-    order = ["queued", "fetching", "checking", "done"]
+    order = [
+        FetchJobState.QUEUED,
+        FetchJobState.FETCHING,
+        FetchJobState.CHECKING,
+        FetchJobState.DONE,
+    ]
     labels = ["Queued", "Fetching manifest and spec", "Checking", "Finished"]
     current = order.index(job.state) if job.state in order else len(order) - 1
-    if job.state == "failed":
+    if job.state == FetchJobState.FAILED:
         return [(label, "done" if i < 3 else "failed") for i, label in enumerate(labels)]
     return [
         (
             label,
             "done"
-            if i < current or job.state == "done"
+            if i < current or job.state == FetchJobState.DONE
             else "current"
             if i == current
             else "waiting",

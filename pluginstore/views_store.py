@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services, store_cache
-from pluginstore.models import Category, Plugin
+from pluginstore.models import Category, Plugin, PluginStatus
 
 
 @require_GET
@@ -47,7 +47,9 @@ def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:
     plugin = selectors.store_plugin_detail(slug)
     if plugin is None:
         raise Http404
-    testers = selectors.tester_ids(plugin) if plugin.status == "unverified" else frozenset()
+    testers = (
+        selectors.tester_ids(plugin) if plugin.status == PluginStatus.UNVERIFIED else frozenset()
+    )
     has_installed = bool(selectors.installed_plugin_ids(request.user, [plugin.pk]))
     if not permissions.can_view(
         request.user, plugin, tester_ids=testers, has_installed=has_installed
@@ -89,7 +91,7 @@ def uninstall(request, slug: str):
     plugin, _, _ = _visible_plugin(request, slug)
     if services.installation_delete(user=request.user, plugin_id=plugin.pk):
         messages.success(request, f"{plugin.display_name} was uninstalled.")
-    if request.POST.get("from") == "installed" or plugin.status == "banned":
+    if request.POST.get("from") == "installed" or plugin.status == PluginStatus.BANNED:
         return redirect("store:installed")
     return redirect("store:detail", slug=plugin.slug)
 

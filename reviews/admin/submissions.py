@@ -13,7 +13,7 @@ from core.exceptions import ApplicationError
 from reviews import moderation, permissions, selectors, services
 from reviews.admin.filters import OverdueFilter, QueueFilter
 from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
-from reviews.models import CriterionResult, Submission
+from reviews.models import CriterionOutcome, CriterionResult, Submission
 
 APPEALS_SHOWN = 200
 
@@ -307,7 +307,9 @@ class SubmissionAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         rows = []
         for submission in selectors.plugin_submissions(obj.plugin_id):
             failed = ", ".join(
-                r.criterion for r in submission.criterion_results.all() if r.result == "fail"
+                r.criterion
+                for r in submission.criterion_results.all()
+                if r.result == CriterionOutcome.FAIL
             )
             events = format_html_join(
                 "",
