@@ -16,7 +16,8 @@ def _may_ban(instance: "Plugin", user) -> bool:
 
 
 class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
-    """A plugin registered by its owner; its status changes only through pluginstore.services."""
+    """A plugin registered by its owner; its status changes only through services (approval in
+    pluginstore.services, bans in reviews.moderation)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plugins"
@@ -72,7 +73,8 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     def display_name(self) -> str:
         return self.name or self.domain
 
-    # Transitions are called only by pluginstore.services, which lock the row and audit.
+    # Transitions are called only by pluginstore.services (approve) and reviews.moderation (the
+    # rest), which lock the row and audit.
     @transition(
         field=status,
         source=PluginStatus.UNVERIFIED,
