@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.reviewers import REVIEWERS_GROUP
-from reviews.models import AUTO_CRITERIA, Criterion, Submission, SubmissionState
+from reviews.models import AUTO_CRITERIA, CannedReason, Criterion, Submission, SubmissionState
 from tests.factories import DeveloperFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import register
 from tests.reviews.helpers import claim, submit
@@ -76,8 +76,6 @@ def test_reviewers_hold_the_review_permissions():
 
 @pytest.mark.django_db
 def test_reviewers_start_with_canned_reasons_for_the_common_rejections():
-    from reviews.models import CannedReason
-
     assert {"C3", "C6", "C7", "C9", "C11"} <= set(
         CannedReason.objects.values_list("criterion", flat=True)
     )
