@@ -1,6 +1,7 @@
 """Who may do what with a submission (PRODUCT.md sections 1 and 3), named once."""
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 from accounts.models import User
 from accounts.permissions import is_reviewer
@@ -47,3 +48,85 @@ def can_withdraw(user: User, submission: SubmissionLike) -> bool:
 def can_see_appeals(user: User) -> bool:
     """Reviewers see the ban appeals list."""
     return is_reviewer(user) and user.has_perm("reviews.review_submission")
+
+
+# Submitting ---------------------------------------------------------------------------------
+
+ALREADY_OPEN = "This plugin already has a submission waiting for review; withdraw it first."
+
+SubmissionBlockReason = Literal[
+    "not_manager", "banned", "no_version", "check_errors", "live", "open"
+]
+
+
+class VersionLike(Protocol):
+    """What the submission rule reads from a pluginstore.models.PluginVersion."""
+
+    number: int
+    error_count: int
+    is_submittable: bool
+
+
+class SubmittablePluginLike(PluginLike, Protocol):
+    """What the submission rule reads from a Plugin besides PluginLike's fields."""
+
+    latest_version_id: int | None
+    live_version_id: int | None
+    latest_version: VersionLike | None
+
+
+@dataclass(frozen=True)
+class SubmissionBlocker:
+    """Why a plugin's latest version can't be submitted now: the reason, which a page may say
+    in its own words, and `message`, the words submission_create refuses with."""
+
+    reason: SubmissionBlockReason
+    plugin: SubmittablePluginLike
+
+    @property
+    def message(self) -> str:
+        """The refusal as the submission service words it."""
+        version = self.plugin.latest_version
+        if self.reason == "not_manager":
+            return "Only the plugin's developer can submit it for review."
+        if self.reason == "banned":
+            return f"A banned plugin can't be submitted. {APPEAL_HINT}"
+        if self.reason == "no_version":
+            return "This plugin has no version to review yet."
+        if self.reason == "check_errors":
+            return (
+                f"Version {version.number} has {version.error_count} check error(s). "
+                "Fix them, refresh the plugin and submit the new version."
+            )
+        if self.reason == "live":
+            return (
+                f"Version {version.number} is already live. Refresh the plugin to fetch a newer "
+                "version, then submit that."
+            )
+        return ALREADY_OPEN
+
+
+def submission_blocker(
+    user: User, plugin: SubmittablePluginLike, *, open_state: str | None, recheck: bool = False
+) -> SubmissionBlocker | None:
+    """Why this user can't submit this plugin's latest version now; None when they can.
+
+    open_state is the state of the plugin's open submission (None if it has none), loaded by
+    the caller with the plugin; submission_create loads it again under the plugin's lock.
+    With recheck=True the latest version's own checks are not asked, because the caller
+    fetches and checks the plugin again before it files (the submission bot).
+    """
+    reason: SubmissionBlockReason | None = None
+    if not can_manage(user, plugin):
+        reason = "not_manager"
+    elif plugin.status == PluginStatus.BANNED:
+        reason = "banned"
+    elif not recheck and plugin.latest_version_id is None:
+        reason = "no_version"
+    elif not recheck and not plugin.latest_version.is_submittable:
+        reason = "check_errors"
+    elif plugin.live_version_id is not None and plugin.live_version_id == plugin.latest_version_id:
+        reason = "live"
+    elif open_state:
+        reason = "open"
+    return SubmissionBlocker(reason, plugin) if reason else None

@@ -25,8 +25,7 @@ from core.exceptions import ApplicationError
 from inbox.models import Notification, NotificationKind
 from inbox.services import notification_intent_create
 from pluginstore import services as plugin_services
-from pluginstore.models import Plugin, PluginStatus
-from pluginstore.permissions import can_manage
+from pluginstore.models import Plugin
 from reviews import permissions, selectors
 from reviews.models import (
     OPEN_STATES,
@@ -37,7 +36,6 @@ from reviews.models import (
     SubmissionEvent,
     SubmissionState,
 )
-from reviews.permissions import APPEAL_HINT
 
 NOTE_MAX_LENGTH = 5000
 DECISION_FIELDS = ["state", "decided_at", "decided_by", "developer_note", "reviewer_private_note"]
@@ -184,27 +182,18 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
         )
     except Plugin.DoesNotExist:
         raise ApplicationError("This plugin does not exist.") from None
-    if not can_manage(by, plugin):
-        raise ApplicationError("Only the plugin's developer can submit it for review.")
-    if plugin.status == PluginStatus.BANNED:
-        raise ApplicationError(f"A banned plugin can't be submitted. {APPEAL_HINT}")
+    # Asked again under the plugin's lock: the pages asked before, but the plugin may have
+    # changed since (a ban, a new version, a submission filed from another tab).
+    open_state = (
+        Submission.objects.filter(plugin=plugin, state__in=OPEN_STATES)
+        .values_list("state", flat=True)
+        .first()
+    )
+    blocker = permissions.submission_blocker(by, plugin, open_state=open_state)
+    if blocker is not None:
+        raise ApplicationError(blocker.message)
     version = plugin.latest_version
-    if version is None:
-        raise ApplicationError("This plugin has no version to review yet.")
-    if not version.is_submittable:
-        raise ApplicationError(
-            f"Version {version.number} has {version.error_count} check error(s). "
-            "Fix them, refresh the plugin and submit the new version."
-        )
-    if plugin.live_version_id == version.pk:
-        raise ApplicationError(
-            f"Version {version.number} is already live. Refresh the plugin to fetch a newer "
-            "version, then submit that."
-        )
     note_to_reviewer = _clean_note(note_to_reviewer, "note to the reviewer")
-    already_open = "This plugin already has a submission waiting for review; withdraw it first."
-    if Submission.objects.filter(plugin=plugin, state__in=OPEN_STATES).exists():
-        raise ApplicationError(already_open)
     now = timezone.now()
     try:
         # The database constraint is the last word on "one open submission per plugin".
@@ -218,7 +207,7 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
                 note_to_reviewer=note_to_reviewer,
             )
     except IntegrityError:
-        raise ApplicationError(already_open) from None
+        raise ApplicationError(permissions.ALREADY_OPEN) from None
     _record(submission, by, "", note_to_reviewer)
     position = selectors.queue_position(submission)
     _notify_developer(
