@@ -5,12 +5,21 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import views as core_views
+from inbox import urls as inbox_urls
+from reviews.bot import urls as bot_urls
 
 # Reviewers sign in through the same allauth login as everyone: rate limits and MFA apply.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "PluginStore review"
 admin.site.site_title = "PluginStore review"
 admin.site.index_title = "Reviewer's desk"
+
+
+def namespace(name: str, *modules):
+    """One URL namespace served by several apps' urls modules, each routing only its own views:
+    a page of a higher floor joins a lower app's section without the lower app importing it."""
+    return include(([pattern for module in modules for pattern in module.urlpatterns], name))
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="store:list", permanent=False), name="home"),
@@ -19,7 +28,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("store/", include("pluginstore.urls_store")),
     path("developer/", include("pluginstore.urls_developer")),
-    path("help/", include("inbox.urls")),
+    path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

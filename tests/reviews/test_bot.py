@@ -3,12 +3,14 @@ without JavaScript would: every answer is a POST, then a redirect back to the pa
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 
 from inbox.models import Message, NotificationKind, Thread
 from pluginstore.models import FetchJob, PluginStatus
 from pluginstore.services import MAX_OPEN_FETCH_JOBS, fetch_job_run
-from reviews.bot import BOT_CRITERION_IDS
+from reviews.bot.services import BOT_CRITERION_IDS
 from reviews.models import BotStep, Submission, SubmissionConversation
+from reviews.permissions import APPEAL_HINT
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory
 from tests.pluginstore.helpers import fake_fetch, make_plugin, manifest_for, register, spec_for
 from tests.reviews.helpers import claim, new_version, reject, results, submit
@@ -391,6 +393,7 @@ def test_open_submissions_and_banned_plugins_are_listed_with_why_they_cannot_be_
     assert "Waiting One" in page and "Submission submitted" in page
     assert "It already has a submission that is submitted" in page
     assert "Banned One" in page and "It is banned" in page
+    assert escape(APPEAL_HINT) in page  # the one appeal wording
     assert "Live One" in page and "Its latest version is already live" in page
     for plugin in (waiting, banned, live):
         assert f'value="{plugin.pk}"' not in page

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Message, Thread, ThreadKind
-from reviews.bot import BOT_CRITERION_IDS
+from reviews.bot.services import BOT_CRITERION_IDS
 from reviews.models import BotStep, SubmissionConversation
 from tests.factories import DeveloperFactory
 from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for

@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts.models import User
 from core.exceptions import ApplicationError
 from pluginstore import services as plugin_services
-from pluginstore.models import FetchJobState, Plugin, PluginStatus
-from pluginstore.permissions import can_manage, can_register_plugins
-from reviews import services
+from pluginstore.models import FetchJobState, Plugin
+from pluginstore.permissions import can_manage
+from reviews import services as review_services
 from reviews.models import (
     OPEN_STATES,
     BotStep,
@@ -28,6 +28,7 @@ from reviews.models import (
     SubmissionConversation,
     SubmissionState,
 )
+from reviews.permissions import APPEAL_HINT, submission_blocker
 
 # The human criteria the developer confirms, in order, each with a one-line explanation.
 BOT_CRITERIA: tuple[tuple[str, str], ...] = (
@@ -60,38 +61,33 @@ BOT_CRITERIA: tuple[tuple[str, str], ...] = (
     ),
 )
 BOT_CRITERION_IDS = tuple(str(c) for c, _ in BOT_CRITERIA)
-NOTE_MAX_LENGTH = services.NOTE_MAX_LENGTH
+NOTE_MAX_LENGTH = review_services.NOTE_MAX_LENGTH
 
 
-def can_use_bot(user: User) -> bool:
-    """Only developers submit plugins; everyone else is told how to become one."""
-    return can_register_plugins(user)
+def plugin_blocker(user: User, plugin: Plugin, open_state: str | None) -> str:
+    """Why the bot can't take this plugin now, in the bot's words ("" if it can).
 
-
-def plugin_blocker(plugin: Plugin, open_state: str | None) -> str:
-    """Why this plugin cannot be submitted now ("" if it can). open_state is the state of its
-    open submission, if any; the caller loads it with the plugin."""
-    if plugin.status == PluginStatus.BANNED:
-        return (
-            "It is banned, so nobody can use it and it can't be submitted. You can appeal "
-            "the ban by replying in its thread in Help › Messages."
-        )
-    if open_state:
+    The verdict is reviews.permissions.submission_blocker's, without the latest version's own
+    checks: the bot fetches and checks the plugin again before it files. open_state is the
+    state of the plugin's open submission, if any; the caller loads it with the plugin.
+    """
+    blocker = submission_blocker(user, plugin, open_state=open_state, recheck=True)
+    if blocker is None:
+        return ""
+    if blocker.reason == "banned":
+        return f"It is banned, so nobody can use it and it can't be submitted. {APPEAL_HINT}"
+    if blocker.reason == "open":
         label = SubmissionState(open_state).label.lower()
         return (
             f"It already has a submission that is {label}. Wait for the decision, or withdraw "
             "it on the plugin's page to submit again."
         )
-    if (
-        plugin.status == PluginStatus.APPROVED
-        and plugin.live_version_id
-        and plugin.latest_version_id == plugin.live_version_id
-    ):
+    if blocker.reason == "live":
         return (
             "Its latest version is already live. Change your manifest or spec and refresh it "
             "on the plugin's page to submit a new version."
         )
-    return ""
+    return blocker.message
 
 
 def next_criterion(conversation: SubmissionConversation) -> str | None:
@@ -177,7 +173,7 @@ def _revalidate(conversation: SubmissionConversation, user: User) -> str:
     if plugin is None:
         _end(conversation)
         return "This plugin is no longer yours to submit, so I stopped. Nothing was filed."
-    blocker = plugin_blocker(plugin, _open_state(plugin.pk))
+    blocker = plugin_blocker(user, plugin, _open_state(plugin.pk))
     if blocker:
         _end(conversation)
         return (
@@ -214,7 +210,7 @@ def conversation_start(*, user: User, plugin_id) -> tuple[SubmissionConversation
     plugin = _locked_plugin(user, plugin_id)
     if plugin is None:
         raise ApplicationError("I can't find that plugin among yours. Choose one from the list.")
-    blocker = plugin_blocker(plugin, _open_state(plugin.pk))
+    blocker = plugin_blocker(user, plugin, _open_state(plugin.pk))
     if blocker:
         raise ApplicationError(f"{plugin.display_name} can't be submitted now. {blocker}")
     if conversation is not None:
@@ -335,7 +331,7 @@ def conversation_file(*, user: User) -> tuple[SubmissionConversation, str]:
     notice = _revalidate(conversation, user)
     if notice:
         return conversation, notice
-    submission = services.submission_create(
+    submission = review_services.submission_create(
         plugin_id=conversation.plugin_id, by=user, note_to_reviewer=conversation.note
     )
     conversation.submission = submission

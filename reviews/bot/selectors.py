@@ -16,7 +16,7 @@ from pluginstore.models import FetchJobState, Plugin
 from pluginstore.presenters import fetch_job_steps
 from pluginstore.selectors import VERSION_SUMMARY_FIELDS
 from reviews import selectors
-from reviews.bot import BOT_CRITERIA, next_criterion, plugin_blocker
+from reviews.bot.services import BOT_CRITERIA, next_criterion, plugin_blocker
 from reviews.models import (
     OPEN_STATES,
     BotStep,
@@ -78,7 +78,7 @@ def plugin_choices(user: User) -> list[PluginChoice]:
     )
     choices = []
     for plugin in plugins:
-        reason = plugin_blocker(plugin, plugin.open_state)
+        reason = plugin_blocker(user, plugin, plugin.open_state)
         choices.append(
             PluginChoice(
                 plugin=plugin,
@@ -221,7 +221,7 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
 
     page = BotPage(step, conversation, entries)
     if notice is None:
-        notice = _heads_up(conversation, preselect_id)
+        notice = _heads_up(user, conversation, preselect_id)
     entries.append(_check_entry(conversation, current=step == BotStep.CHECK))
     if step == BotStep.CHECK:
         job = conversation.fetch_job
@@ -269,13 +269,15 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
     return _with_notice(page, notice)
 
 
-def _heads_up(conversation: SubmissionConversation, preselect_id: int | None) -> dict | None:
+def _heads_up(
+    user: User, conversation: SubmissionConversation, preselect_id: int | None
+) -> dict | None:
     """What the bot notices on its own when the page is opened mid-way (no query of its own):
     the plugin changed behind its back, or the developer came for another plugin."""
     if conversation.step == BotStep.DONE:
         return None
     plugin = conversation.plugin
-    blocker = plugin_blocker(plugin, conversation.plugin_open_state)
+    blocker = plugin_blocker(user, plugin, conversation.plugin_open_state)
     if blocker:
         return {
             "level": "warning",

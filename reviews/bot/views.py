@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
-from reviews import bot
-from reviews.bot_selectors import bot_page
+from pluginstore.permissions import can_register_plugins
+from reviews.bot import services as bot
+from reviews.bot.selectors import bot_page
 from reviews.models import BotStep
 
 NOTICE_KEY = "submission_bot_notice"
@@ -29,7 +30,8 @@ def _back() -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    if not bot.can_use_bot(request.user):
+    # Only developers submit plugins; everyone else is told how to become one.
+    if not can_register_plugins(request.user):
         return render(request, "reviews/bot/not_developer.html", status=403)
     if request.method == "POST":
         return _answer(request)
