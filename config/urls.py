@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 
 from core import views as core_views
 from inbox import urls as inbox_urls
+from pluginstore import urls_developer as pluginstore_developer_urls
+from reviews import urls_developer as reviews_developer_urls
 from reviews.bot import urls as bot_urls
 
 # Reviewers sign in through the same allauth login as everyone: rate limits and MFA apply.
@@ -27,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("store/", include("pluginstore.urls_store")),
-    path("developer/", include("pluginstore.urls_developer")),
+    path("developer/", namespace("developer", pluginstore_developer_urls, reviews_developer_urls)),
     path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,6 +1,10 @@
+"""The developer pages under /developer/plugins/: register, fetch jobs, versions, refresh,
+category and testers. The plugin's own page and withdrawing a submission show review work, so
+the floor above serves them in the same `developer` namespace, with developer_required and
+owned_plugin from here."""
+
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,9 +18,6 @@ from pluginstore import permissions, selectors, services
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
 from pluginstore.models import FetchJob, Plugin, PluginVersion
 from pluginstore.presenters import fetch_job_steps, findings_by_field
-from reviews import permissions as review_permissions
-from reviews import selectors as review_selectors
-from reviews import services as review_services
 
 
 def developer_required(view):
@@ -32,7 +33,8 @@ def developer_required(view):
     return wrapper
 
 
-def _owned_plugin(request, plugin_id: int) -> Plugin:
+def owned_plugin(request, plugin_id: int) -> Plugin:
+    """The request user's plugin, or a 404."""
     # Someone else's plugin is a 404, not a 403: its existence is not ours to tell.
     plugin = get_object_or_404(Plugin.objects.select_related("owner"), pk=plugin_id)
     if not permissions.can_manage(request.user, plugin):
@@ -89,41 +91,8 @@ def _job_json(job: FetchJob) -> dict:
 
 @developer_required
 @require_GET
-def plugin_detail(request, plugin_id: int):
-    plugin = _owned_plugin(request, plugin_id)
-    latest = plugin.latest_version
-    submissions = review_selectors.developer_submissions(plugin.pk)
-    open_submission = next((s for s in submissions if s.is_open), None)
-    context = {
-        "plugin": plugin,
-        "submissions": submissions,
-        "open_submission": open_submission,
-        "can_submit": (
-            review_permissions.can_submit(request.user, plugin)
-            and open_submission is None
-            and latest is not None
-            and latest.is_submittable
-            and plugin.live_version_id != latest.pk
-        ),
-        "latest": latest,
-        "live": plugin.live_version,
-        "groups": findings_by_field(latest.findings) if latest else [],
-        "versions": selectors.plugin_versions(plugin),
-        "testers": selectors.plugin_testers(plugin),
-        "history": plugin.status_changes.select_related("changed_by")[:20],
-        "category_form": CategoryForm(initial={"category": plugin.category}),
-        "invite_form": InviteTesterForm(),
-        "can_refresh": permissions.can_refresh(request.user, plugin),
-        "can_invite": permissions.can_invite_testers(request.user, plugin),
-        "tester_limit": settings.UNVERIFIED_DEVELOPER_LIMIT,
-    }
-    return render(request, "pluginstore/developer_plugin_detail.html", context)
-
-
-@developer_required
-@require_GET
 def version_detail(request, plugin_id: int, number: int):
-    plugin = _owned_plugin(request, plugin_id)
+    plugin = owned_plugin(request, plugin_id)
     version = get_object_or_404(PluginVersion, plugin=plugin, number=number)
     context = {"plugin": plugin, "version": version, "groups": findings_by_field(version.findings)}
     return render(request, "pluginstore/developer_version_detail.html", context)
@@ -132,7 +101,7 @@ def version_detail(request, plugin_id: int, number: int):
 @developer_required
 @require_POST
 def plugin_refresh(request, plugin_id: int):
-    plugin = _owned_plugin(request, plugin_id)
+    plugin = owned_plugin(request, plugin_id)
     try:
         job = services.plugin_refresh_start(user=request.user, plugin_id=plugin.pk)
     except ApplicationError as error:
@@ -144,7 +113,7 @@ def plugin_refresh(request, plugin_id: int):
 @developer_required
 @require_POST
 def plugin_category(request, plugin_id: int):
-    plugin = _owned_plugin(request, plugin_id)
+    plugin = owned_plugin(request, plugin_id)
     form = CategoryForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the store's categories.")
@@ -163,7 +132,7 @@ def plugin_category(request, plugin_id: int):
 @developer_required
 @require_POST
 def tester_invite(request, plugin_id: int):
-    plugin = _owned_plugin(request, plugin_id)
+    plugin = owned_plugin(request, plugin_id)
     form = InviteTesterForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the email address of a developer account.")
@@ -184,7 +153,7 @@ def tester_invite(request, plugin_id: int):
 @developer_required
 @require_POST
 def tester_remove(request, plugin_id: int, invitation_id: int):
-    plugin = _owned_plugin(request, plugin_id)
+    plugin = owned_plugin(request, plugin_id)
     try:
         services.tester_remove(plugin_id=plugin.pk, by=request.user, invitation_id=invitation_id)
     except ApplicationError as error:
@@ -192,18 +161,3 @@ def tester_remove(request, plugin_id: int, invitation_id: int):
     else:
         messages.success(request, "Tester removed.")
     return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#testers")
-
-
-@developer_required
-@require_POST
-def submission_withdraw(request, plugin_id: int, submission_id: int):
-    plugin = _owned_plugin(request, plugin_id)
-    if not review_selectors.plugin_has_submission(plugin.pk, submission_id):
-        raise Http404
-    try:
-        review_services.submission_withdraw(submission_id=submission_id, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Submission withdrawn. You can submit again at any time.")
-    return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#submissions")

@@ -1,4 +1,5 @@
-"""Issue 4's developer side on /developer/plugins/<id>/: follow submissions, withdraw.
+"""Issue 4's developer side on /developer/plugins/<id>/ (reviews/views_developer.py): follow
+submissions, withdraw.
 
 Submitting itself goes through the submission bot (tests/reviews/test_bot.py); the page only
 links to it. Here submissions are filed through the service the bot calls.
@@ -6,11 +7,14 @@ links to it. Here submissions are filed through the service the bot calls.
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
+from pluginstore.models import PluginStatus
 from reviews.models import Submission
+from reviews.permissions import APPEAL_HINT
 from reviews.services import submission_create
 from tests.factories import DeveloperFactory
-from tests.pluginstore.helpers import register
+from tests.pluginstore.helpers import make_plugin, register
 
 
 @pytest.mark.django_db
@@ -39,6 +43,16 @@ def test_a_version_with_errors_offers_no_link_to_submit(client):
     page = client.get(reverse("developer:plugin", args=[plugin.pk]))
     assert b"Submit for review" not in page.content
     assert b"Fix the errors above" in page.content
+
+
+@pytest.mark.django_db
+def test_a_banned_plugin_offers_no_link_to_submit_and_says_how_to_appeal(client):
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner, status=PluginStatus.BANNED)
+    client.force_login(owner)
+    page = client.get(reverse("developer:plugin", args=[plugin.pk])).content.decode()
+    assert "Submit for review" not in page
+    assert f"This plugin is banned. Nobody can use it. {escape(APPEAL_HINT)}" in page
 
 
 @pytest.mark.django_db
