@@ -21,11 +21,6 @@ class SubmissionLike(Protocol):
 APPEAL_HINT = "To appeal, reply in this plugin's message thread; a reviewer will look again."
 
 
-def can_submit(user: User, plugin: PluginLike) -> bool:
-    """The owner developer submits a plugin that is not banned (the service checks versions)."""
-    return can_manage(user, plugin) and plugin.status != PluginStatus.BANNED
-
-
 def can_review(user: User, submission: SubmissionLike) -> bool:
     """Reviewers review submissions, except those of their own plugins."""
     return (
