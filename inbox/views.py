@@ -34,7 +34,12 @@ def thread_detail(request, thread_id: int):
     return render(
         request,
         "inbox/thread_detail.html",
-        {"thread": thread, "page": page, "thread_messages": shown},
+        {
+            "thread": thread,
+            "page": page,
+            "thread_messages": shown,
+            "reply_max_length": services.REPLY_MAX_LENGTH,
+        },
     )
 
 
