@@ -18,19 +18,22 @@ from accounts.permissions import (
     can_upgrade_to_plus,
 )
 from core.exceptions import ApplicationError
-from inbox.models import NotificationKind
+from inbox import kinds
 from inbox.services import notification_intent_create
 
 
 def _set_account_type(
     *, user: User, account_type: str, changed_by: User | None, reason: str
-) -> bool:
-    """Set and audit an account type; the caller holds the user row lock."""
+) -> AccountTypeChange | None:
+    """Set and audit an account type; the audit row, or None if the type was already that.
+
+    The caller holds the user row lock.
+    """
     if account_type not in AccountType.values:
         raise ApplicationError(f"“{account_type}” is not an account type.")
     if user.account_type == account_type:
-        return False
-    AccountTypeChange.objects.create(
+        return None
+    change = AccountTypeChange.objects.create(
         user=user,
         changed_by=changed_by,
         from_type=user.account_type,
@@ -39,7 +42,7 @@ def _set_account_type(
     )
     user.account_type = account_type
     user.save(update_fields=["account_type"])
-    return True
+    return change
 
 
 @transaction.atomic
@@ -50,26 +53,24 @@ def user_set_account_type(
     if not can_change_account_type(changed_by):
         raise ApplicationError("You are not allowed to change account types.")
     user = User.objects.select_for_update().get(pk=user_id)
-    from_type = user.account_type
-    changed = _set_account_type(
+    change = _set_account_type(
         user=user,
         account_type=account_type,
         changed_by=changed_by,
         reason=reason or "Changed by staff",
     )
-    if changed:
-        change = AccountTypeChange.objects.filter(user=user).latest("pk")
+    if change is not None:
         notification_intent_create(
             recipient=user,
-            kind=NotificationKind.ACCOUNT_TYPE_CHANGED,
-            event_key=f"account_type_change:{change.pk}",
-            context={
-                "from_type": from_type,
-                "from_type_label": AccountType(from_type).label,
-                "to_type": account_type,
-                "to_type_label": AccountType(account_type).label,
-                "reason": reason,
-            },
+            notice=kinds.AccountTypeChanged(
+                account_type_change_id=change.pk,
+                from_type=change.from_type,
+                from_type_label=AccountType(change.from_type).label,
+                to_type=change.to_type,
+                to_type_label=AccountType(change.to_type).label,
+                reason=reason,
+            ),
+            thread_plugin_id=None,
         )
     return user
 
@@ -147,9 +148,8 @@ def developer_access_grant(
     )
     notification_intent_create(
         recipient=user,
-        kind=NotificationKind.DEVELOPER_ACCESS_GRANTED,
-        event_key=f"developer_access_request:{access_request.pk}:granted",
-        context={"request_id": access_request.pk, "note": note},
+        notice=kinds.DeveloperAccessGranted(request_id=access_request.pk, note=note),
+        thread_plugin_id=None,
     )
     return access_request
 
@@ -169,9 +169,8 @@ def developer_access_decline(
     )
     notification_intent_create(
         recipient=access_request.user,
-        kind=NotificationKind.DEVELOPER_ACCESS_DECLINED,
-        event_key=f"developer_access_request:{access_request.pk}:declined",
-        context={"request_id": access_request.pk, "note": note},
+        notice=kinds.DeveloperAccessDeclined(request_id=access_request.pk, note=note),
+        thread_plugin_id=None,
     )
     return access_request
 

@@ -1,21 +1,22 @@
+from typing import Any, Protocol
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from inbox.kinds import PLUGIN_THREAD_KINDS, NotificationKind, ThreadKind
 
-class NotificationKind(models.TextChoices):
-    SUBMISSION_RECEIVED = "submission_received", "Submission received"
-    REVIEW_STARTED = "review_started", "Review started"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    BANNED = "banned", "Banned"
-    REINSTATED = "reinstated", "Reinstated"
-    DEVELOPER_ACCESS_GRANTED = "developer_access_granted", "Developer access granted"
-    DEVELOPER_ACCESS_DECLINED = "developer_access_declined", "Developer access declined"
-    TESTER_INVITED = "tester_invited", "Invited as a tester"
-    REVIEWER_REPLY = "reviewer_reply", "Reply from a reviewer"
-    ACCOUNT_TYPE_CHANGED = "account_type_changed", "Account type changed"
+
+class Person(Protocol):
+    """What the inbox needs of a user. The model is settings.AUTH_USER_MODEL, which accounts
+    (a floor above) defines, so the inbox types users by this and never imports it."""
+
+    pk: Any
+    email: str
+
+    @property
+    def public_name(self) -> str: ...
 
 
 class Notification(models.Model):
@@ -33,9 +34,19 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     # What happened, e.g. "submission:12:rejected"; one notification per event and recipient.
     event_key = models.CharField(max_length=200)
-    # Everything the message needs (plugin name and id, submission id, queue position, due
-    # date, failed criteria, note, reason...), so delivery needs no other query.
+    # The kind's fields (inbox.kinds), everything the message needs (plugin name and id,
+    # submission id, queue position, due date, failed criteria, note, reason...), so delivery
+    # needs no other query.
     context = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The plugin whose thread the message goes in, set by the service that knows the recipient
+    # owns it; null: the recipient's Account notices (and so if the plugin is deleted).
+    thread_plugin = models.ForeignKey(
+        "pluginstore.Plugin",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     # Set once the email went out (or when there is no address to send it to).
@@ -51,6 +62,11 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=NotificationKind.values),
                 name="notification_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(thread_plugin__isnull=True)
+                | models.Q(kind__in=PLUGIN_THREAD_KINDS),
+                name="notification_thread_plugin_kind",
             ),
         ]
         indexes = [
@@ -68,11 +84,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient_id} ({self.event_key})"
-
-
-class ThreadKind(models.TextChoices):
-    PLUGIN = "plugin", "Plugin"
-    ACCOUNT = "account", "Account notices"
 
 
 class Thread(models.Model):

@@ -11,7 +11,7 @@ retry sends it a second time. We prefer that to losing it (at-least-once for ema
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,12 +19,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from accounts.models import User
 from core.exceptions import ApplicationError
 from core.queue import enqueue_on_commit, task_named
-from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
+from inbox.kinds import NOTICES, Notice, ThreadKind, declaration
+from inbox.models import Message, Notification, Person, Thread
 
 logger = logging.getLogger(__name__)
 
@@ -36,39 +35,44 @@ DELIVER_TASK = "inbox.tasks.notification_deliver_task"
 # A notification whose delivery task ran and failed this often is left for a person to look at.
 MAX_DELIVERY_ATTEMPTS = 20
 
-# Kinds about a plugin: they go to the plugin's thread when the recipient owns the plugin.
-PLUGIN_KINDS = frozenset(
-    {
-        NotificationKind.SUBMISSION_RECEIVED,
-        NotificationKind.REVIEW_STARTED,
-        NotificationKind.APPROVED,
-        NotificationKind.REJECTED,
-        NotificationKind.BANNED,
-        NotificationKind.REINSTATED,
-        NotificationKind.REVIEWER_REPLY,
-    }
-)
+
+def _check_thread(notice: Notice, thread_plugin_id: int | None) -> None:
+    """The thread the caller names must be one the kind may go to (inbox.kinds.Notice.thread)."""
+    if thread_plugin_id is None:
+        return
+    if notice.thread != ThreadKind.PLUGIN:
+        raise ValueError(f"{notice.kind} notifications go to Account notices, not a thread")
+    about = getattr(notice, "plugin_id", None)
+    if thread_plugin_id != about:
+        raise ValueError(f"This {notice.kind} is about plugin {about}, not {thread_plugin_id}")
 
 
 def notification_intent_create(
-    *, recipient: User, kind: str, event_key: str, context: dict
+    *, recipient: Person, notice: Notice, thread_plugin_id: int | None
 ) -> Notification:
     """Record that `recipient` should hear of this event; the same event twice is one row.
 
+    `notice` is the kind's declared fields (inbox.kinds). `thread_plugin_id` is the plugin whose
+    thread it goes in, given when the recipient owns that plugin; None for Account notices.
     Call it inside the transaction that makes the change, so both commit or neither does.
     Once that transaction commits, a delivery task is sent; if the broker is down the send is
     logged and dropped and the beat sweep (notifications_redeliver) sends it later.
     """
-    if kind not in NotificationKind.values:
-        raise ValueError(f"Unknown notification kind: {kind!r}")
+    if NOTICES.get(getattr(notice, "kind", None)) is not type(notice):
+        raise ValueError(f"Unknown notification kind: {notice!r:.80}")
+    _check_thread(notice, thread_plugin_id)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notification_intent_create must run inside the change's transaction")
     # get_or_create in a savepoint: a concurrent duplicate raises IntegrityError, is rolled
     # back to the savepoint and then found by the get.
     notification, created = Notification.objects.get_or_create(
-        event_key=event_key,
+        event_key=notice.event_key(),
         recipient=recipient,
-        defaults={"kind": kind, "context": context},
+        defaults={
+            "kind": notice.kind,
+            "context": notice.fields(),
+            "thread_plugin_id": thread_plugin_id,
+        },
     )
     if created:
         enqueue_on_commit(DELIVER_TASK, notification.pk)
@@ -80,10 +84,7 @@ def notification_intent_create(
 
 def _template_context(notification: Notification) -> dict:
     """The intent's context with its dates back as datetimes (JSON stored them as text)."""
-    context = dict(notification.context)
-    for key, value in notification.context.items():
-        if key.endswith("_at") and isinstance(value, str):
-            context[key] = parse_datetime(value) or value
+    context = declaration(notification.kind).template_context(notification.context)
     context["recipient"] = notification.recipient
     context["kind"] = notification.kind
     context["site_url"] = settings.SITE_URL
@@ -93,7 +94,7 @@ def _template_context(notification: Notification) -> dict:
 def message_render(notification: Notification) -> tuple[str, str]:
     """(subject, body) from templates/inbox/messages/<kind>.txt: first line, blank, body."""
     text = render_to_string(
-        f"inbox/messages/{notification.kind}.txt", _template_context(notification)
+        declaration(notification.kind).template, _template_context(notification)
     ).strip()
     subject, _, body = text.partition("\n")
     # One line of plain spaces: a plugin name may hold a carriage return or a line separator,
@@ -106,18 +107,17 @@ def message_render(notification: Notification) -> tuple[str, str]:
 
 
 def _thread_for(notification: Notification) -> Thread:
-    """The recipient's thread for this notification, created on first use, and locked."""
-    plugin_id = notification.context.get("plugin_id")
+    """The recipient's thread for this notification, created on first use, and locked: the
+    plugin's thread the notification names, or the recipient's Account notices."""
     owner = notification.recipient
-    if notification.kind in PLUGIN_KINDS and plugin_id is not None:
-        from pluginstore.models import Plugin
-
-        if Plugin.objects.filter(pk=plugin_id, owner=owner).exists():
-            thread, _ = Thread.objects.get_or_create(
-                owner=owner, plugin_id=plugin_id, defaults={"kind": ThreadKind.PLUGIN}
-            )
-            return Thread.objects.select_for_update().get(pk=thread.pk)
-    thread, _ = Thread.objects.get_or_create(owner=owner, kind=ThreadKind.ACCOUNT)
+    if notification.thread_plugin_id is not None:
+        thread, _ = Thread.objects.get_or_create(
+            owner=owner,
+            plugin_id=notification.thread_plugin_id,
+            defaults={"kind": ThreadKind.PLUGIN},
+        )
+    else:
+        thread, _ = Thread.objects.get_or_create(owner=owner, kind=ThreadKind.ACCOUNT)
     return Thread.objects.select_for_update().get(pk=thread.pk)
 
 
@@ -227,11 +227,12 @@ def notifications_redeliver(*, older_than: timedelta = REDELIVER_AFTER) -> int:
 
 # Replies ------------------------------------------------------------------------------------
 
-REPLY_MAX_LENGTH = 5000
+# The longest reply, the owner's here and the reviewer's (reviews.services.submission_reply).
+REPLY_MAX_LENGTH = 4000
 
 
 @transaction.atomic
-def thread_reply_create(*, thread_id: int, author: User, body: str) -> Message:
+def thread_reply_create(*, thread_id: int, author: Person, body: str) -> Message:
     """The owner replies in their plugin thread (a question, or an appeal of a ban).
 
     Account notices are one-way. The reply counts as read for its author.
@@ -269,7 +270,7 @@ def thread_reply_create(*, thread_id: int, author: User, body: str) -> Message:
 # Read marks ---------------------------------------------------------------------------------
 
 
-def thread_mark_read(*, thread: Thread, up_to) -> None:
+def thread_mark_read(*, thread: Thread, up_to: datetime | None) -> None:
     """Mark the thread read up to the newest message the reader was shown."""
     if up_to is None:
         return
@@ -278,7 +279,7 @@ def thread_mark_read(*, thread: Thread, up_to) -> None:
     ).update(last_read_at=up_to)
 
 
-def threads_mark_all_read(*, user: User) -> int:
+def threads_mark_all_read(*, user: Person) -> int:
     """Mark every thread of `user` read; returns how many were unread."""
     return (
         Thread.objects.filter(owner=user)

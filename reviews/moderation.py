@@ -12,7 +12,8 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from core.exceptions import ApplicationError
-from inbox.models import Message, NotificationKind
+from inbox import kinds
+from inbox.models import Message
 from inbox.services import notification_intent_create
 from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
 from pluginstore.permissions import can_ban
@@ -38,13 +39,20 @@ def _reason(reason: str, missing: str) -> str:
     return reason
 
 
-def _notify_owner(plugin: Plugin, change: PluginStatusChange, kind: str, event: str, **context):
-    """Tell the owner of a status decision, keyed by its audit row: one message per decision."""
+def _notify_owner(
+    plugin: Plugin, change: PluginStatusChange, kind: type[kinds.Notice], **fields: object
+) -> None:
+    """Tell the owner of a status decision in the plugin's thread, keyed by its audit row: one
+    message per decision."""
     notification_intent_create(
         recipient=plugin.owner,
-        kind=kind,
-        event_key=f"plugin:{plugin.pk}:{event}:{change.pk}",
-        context={"plugin_id": plugin.pk, "plugin_name": plugin.display_name, **context},
+        notice=kind(
+            plugin_id=plugin.pk,
+            plugin_name=plugin.display_name,
+            status_change_id=change.pk,
+            **fields,
+        ),
+        thread_plugin_id=plugin.pk,
     )
 
 
@@ -71,8 +79,7 @@ def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
     _notify_owner(
         plugin,
         change,
-        NotificationKind.BANNED,
-        "banned",
+        kinds.Banned,
         reason=reason,
         appeal=APPEAL_HINT,
         rejected_submission_id=rejected.pk if rejected else None,
@@ -96,7 +103,7 @@ def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
     plugin.approved_at = None
     plugin.save(update_fields=["status", "live_version", "approved_at", "updated_at"])
     change = plugin_status_record(plugin, by=by, from_status=PluginStatus.BANNED, reason=reason)
-    _notify_owner(plugin, change, NotificationKind.REINSTATED, "reinstated", reason=reason)
+    _notify_owner(plugin, change, kinds.Reinstated, reason=reason)
     store_listing_changed()
     return plugin
 
@@ -117,7 +124,7 @@ def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
     plugin.keep_ban()
     change = plugin_status_record(plugin, by=by, from_status=PluginStatus.BANNED, reason=reason)
     reply = f"A reviewer looked at your appeal again and the ban stays.\n\n{reason}"
-    _notify_owner(plugin, change, NotificationKind.REVIEWER_REPLY, "ban-kept", reply=reply)
+    _notify_owner(plugin, change, kinds.ReviewerReply, reply=reply, reviewer_name=by.public_name)
     return plugin
 
 

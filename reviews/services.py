@@ -22,8 +22,9 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from core.exceptions import ApplicationError
-from inbox.models import Notification, NotificationKind
-from inbox.services import notification_intent_create
+from inbox import kinds
+from inbox.models import Notification
+from inbox.services import REPLY_MAX_LENGTH, notification_intent_create
 from pluginstore import services as plugin_services
 from pluginstore.models import Plugin
 from reviews import permissions, selectors
@@ -102,8 +103,11 @@ def _clean_note(text: str, what: str) -> str:
     return text
 
 
-def _record(submission: Submission, actor: User, from_state: str, reason: str = "") -> None:
-    SubmissionEvent.objects.create(
+def _record(
+    submission: Submission, actor: User, from_state: str, reason: str = ""
+) -> SubmissionEvent:
+    """The submission's audit row for the transition it just took."""
+    return SubmissionEvent.objects.create(
         submission=submission,
         actor=actor,
         from_state=from_state,
@@ -112,23 +116,20 @@ def _record(submission: Submission, actor: User, from_state: str, reason: str = 
     )
 
 
-def _context(submission: Submission, **extra) -> dict:
-    return {
-        "plugin_id": submission.plugin_id,
-        "plugin_name": submission.plugin.display_name,
-        "submission_id": submission.pk,
-        "version_number": submission.version.number,
-        **extra,
-    }
-
-
-def _notify_developer(submission: Submission, kind: str, **extra) -> None:
-    """One intent per submission and state: a re-claim after a release says nothing new."""
-    notification_intent_create(
+def _notify_developer(
+    submission: Submission, kind: type[kinds.Notice], **fields: object
+) -> Notification:
+    """Tell the plugin's owner about the submission, in the plugin's thread."""
+    return notification_intent_create(
         recipient=submission.plugin.owner,
-        kind=kind,
-        event_key=f"submission:{submission.pk}:{submission.state}",
-        context=_context(submission, **extra),
+        notice=kind(
+            plugin_id=submission.plugin_id,
+            plugin_name=submission.plugin.display_name,
+            submission_id=submission.pk,
+            version_number=submission.version.number,
+            **fields,
+        ),
+        thread_plugin_id=submission.plugin_id,
     )
 
 
@@ -160,12 +161,12 @@ def _criterion_results(submission: Submission, results: CriterionResults) -> lis
     return rows
 
 
-def _failed(rows: list[CriterionResult]) -> list[dict]:
-    return [
-        {"criterion": r.criterion, "text": Criterion(r.criterion).label, "note": r.note}
+def _failed(rows: list[CriterionResult]) -> tuple[kinds.FailedCriterion, ...]:
+    return tuple(
+        kinds.FailedCriterion(criterion=r.criterion, text=Criterion(r.criterion).label, note=r.note)
         for r in rows
         if r.result == CriterionOutcome.FAIL
-    ]
+    )
 
 
 # Developer --------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
     position = selectors.queue_position(submission)
     _notify_developer(
         submission,
-        NotificationKind.SUBMISSION_RECEIVED,
+        kinds.SubmissionReceived,
         queue_position=position,
         due_at=submission.due_at,
         expected_at=selectors.expected_decision_date(submission, position=position),
@@ -247,7 +248,7 @@ def submission_claim(*, submission_id: int, reviewer: User) -> Submission:
     submission.claim(reviewer)
     submission.save(update_fields=["state", "claimed_by"])
     _record(submission, reviewer, from_state)
-    _notify_developer(submission, NotificationKind.REVIEW_STARTED)
+    _notify_developer(submission, kinds.ReviewStarted)
     return submission
 
 
@@ -292,7 +293,7 @@ def submission_approve(
         reason=f"Submission {submission.pk} approved",
     )
     _record(submission, reviewer, from_state, developer_note)
-    _notify_developer(submission, NotificationKind.APPROVED, developer_note=developer_note)
+    _notify_developer(submission, kinds.Approved, developer_note=developer_note)
     return submission
 
 
@@ -323,7 +324,7 @@ def submission_reject(
     _record(submission, reviewer, from_state, developer_note)
     _notify_developer(
         submission,
-        NotificationKind.REJECTED,
+        kinds.Rejected,
         failed_criteria=failed,
         developer_note=developer_note,
     )
@@ -355,8 +356,6 @@ def submission_reject_for_ban(*, plugin_id: int, by: User, reason: str) -> Submi
 
 # Replies ------------------------------------------------------------------------------------
 
-REPLY_MAX_LENGTH = 4000
-
 
 @transaction.atomic
 def submission_reply(*, submission_id: int, reviewer: User, body: str) -> Notification:
@@ -373,9 +372,10 @@ def submission_reply(*, submission_id: int, reviewer: User, body: str) -> Notifi
         raise ApplicationError("Write your reply first.")
     if len(body) > REPLY_MAX_LENGTH:
         raise ApplicationError(f"A reply can be at most {REPLY_MAX_LENGTH} characters.")
-    return notification_intent_create(
-        recipient=submission.plugin.owner,
-        kind=NotificationKind.REVIEWER_REPLY,
-        event_key=f"submission:{submission.pk}:reply:{uuid.uuid4().hex}",
-        context=_context(submission, reply=body, reviewer_name=reviewer.public_name),
+    return _notify_developer(
+        submission,
+        kinds.ReviewerReply,
+        reply=body,
+        reviewer_name=reviewer.public_name,
+        reply_id=uuid.uuid4().hex,
     )

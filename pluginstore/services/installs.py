@@ -6,6 +6,8 @@ from django.db.models import F
 
 from accounts.models import User
 from core.exceptions import ApplicationError
+from inbox import kinds
+from inbox.services import notification_intent_create
 from pluginstore import permissions
 from pluginstore.models import Installation, Plugin, TesterInvitation
 
@@ -64,19 +66,17 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
             "Remove one, or submit the plugin for review so everyone with Plus can use it."
         )
     invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
-    from inbox.models import NotificationKind
-    from inbox.services import notification_intent_create
-
+    # The tester does not own the plugin: Account notices, not the plugin's thread.
     notification_intent_create(
         recipient=developer,
-        kind=NotificationKind.TESTER_INVITED,
-        event_key=f"tester_invitation:{invitation.pk}",
-        context={
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "plugin_slug": plugin.slug,
-            "invited_by": by.public_name,
-        },
+        notice=kinds.TesterInvited(
+            invitation_id=invitation.pk,
+            plugin_id=plugin.pk,
+            plugin_name=plugin.display_name,
+            plugin_slug=plugin.slug,
+            invited_by=by.public_name,
+        ),
+        thread_plugin_id=None,
     )
     return invitation
 

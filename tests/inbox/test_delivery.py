@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from inbox import services
+from inbox import kinds, services
 from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
 from inbox.services import notification_deliver, notification_intent_create
 from inbox.tasks import notifications_redeliver_task
@@ -17,50 +17,64 @@ DUE = datetime.datetime(2026, 1, 8, 12, tzinfo=datetime.UTC)
 EXPECTED = datetime.datetime(2026, 1, 12, 12, tzinfo=datetime.UTC)
 
 
-def sample_context(kind: str, plugin=None) -> dict:
-    plugin_part = (
-        {
-            "plugin_id": plugin.pk,
-            "plugin_name": plugin.display_name,
-            "submission_id": 7,
-            "version_number": 2,
-        }
+def sample_notice(kind: str, plugin=None, n: int = 7) -> kinds.Notice:
+    """A notice of `kind` with every field filled; `n` tells one event from another."""
+    about = (
+        {"plugin_id": plugin.pk, "plugin_name": plugin.display_name}
         if plugin
-        else {"plugin_name": "Weather", "version_number": 2}
+        else {"plugin_id": 1, "plugin_name": "Weather"}
     )
-    return {
+    on_submission = {**about, "submission_id": n, "version_number": 2}
+    fields = {
         NotificationKind.SUBMISSION_RECEIVED: {
-            **plugin_part,
+            **on_submission,
             "queue_position": 3,
             "due_at": DUE,
             "expected_at": EXPECTED,
         },
-        NotificationKind.REVIEW_STARTED: plugin_part,
-        NotificationKind.APPROVED: {**plugin_part, "developer_note": "Lovely & fast."},
+        NotificationKind.REVIEW_STARTED: on_submission,
+        NotificationKind.APPROVED: {**on_submission, "developer_note": "Lovely & fast."},
         NotificationKind.REJECTED: {
-            **plugin_part,
-            "failed_criteria": [
-                {"criterion": "C4", "text": "Returns informative error messages", "note": ""},
-                {"criterion": "C9", "text": "Has a privacy policy", "note": "404 at /privacy"},
-            ],
+            **on_submission,
+            "failed_criteria": (
+                kinds.FailedCriterion(
+                    criterion="C4", text="Returns informative error messages", note=""
+                ),
+                kinds.FailedCriterion(
+                    criterion="C9", text="Has a privacy policy", note="404 at /privacy"
+                ),
+            ),
             "developer_note": "Please return a message with each 4xx.",
         },
         NotificationKind.BANNED: {
-            **plugin_part,
+            **about,
+            "status_change_id": n,
             "reason": "Sends spam.",
             "appeal": "To appeal, reply in this thread.",
+            "rejected_submission_id": None,
         },
-        NotificationKind.REINSTATED: {**plugin_part, "reason": "Appeal accepted."},
-        NotificationKind.DEVELOPER_ACCESS_GRANTED: {"request_id": 1, "note": "Welcome!"},
-        NotificationKind.DEVELOPER_ACCESS_DECLINED: {"request_id": 1, "note": "Tell us more."},
+        NotificationKind.REINSTATED: {
+            **about,
+            "status_change_id": n,
+            "reason": "Appeal accepted.",
+        },
+        NotificationKind.DEVELOPER_ACCESS_GRANTED: {"request_id": n, "note": "Welcome!"},
+        NotificationKind.DEVELOPER_ACCESS_DECLINED: {"request_id": n, "note": "Tell us more."},
         NotificationKind.TESTER_INVITED: {
+            "invitation_id": n,
             "plugin_id": 1,
             "plugin_name": "Weather",
             "plugin_slug": "weather-example-com",
             "invited_by": "Ada",
         },
-        NotificationKind.REVIEWER_REPLY: {**plugin_part, "reply": "Which endpoint fails?"},
+        NotificationKind.REVIEWER_REPLY: {
+            **on_submission,
+            "reply": "Which endpoint fails?",
+            "reviewer_name": "Grace",
+            "reply_id": f"r{n}",
+        },
         NotificationKind.ACCOUNT_TYPE_CHANGED: {
+            "account_type_change_id": n,
             "from_type": "plus",
             "from_type_label": "Plus",
             "to_type": "developer",
@@ -68,15 +82,21 @@ def sample_context(kind: str, plugin=None) -> dict:
             "reason": "Developer access request #1 granted",
         },
     }[kind]
+    return kinds.declaration(kind)(**fields)
 
 
-def intent(recipient, kind=NotificationKind.APPROVED, key="submission:7:approved", **context):
+def intent(
+    recipient, kind=NotificationKind.APPROVED, n: int = 7, plugin=None, *, owned: bool = True
+):
+    """An intent as a service writes it: in the plugin's thread when the plugin is named and
+    the recipient owns it (`owned`, which the calling service knows), else Account notices."""
+    notice = sample_notice(kind, plugin, n)
+    in_thread = plugin is not None and owned and notice.thread == ThreadKind.PLUGIN
     with transaction.atomic():
         return notification_intent_create(
             recipient=recipient,
-            kind=kind,
-            event_key=key,
-            context=context or sample_context(kind),
+            notice=notice,
+            thread_plugin_id=plugin.pk if in_thread else None,
         )
 
 
@@ -84,7 +104,7 @@ def intent(recipient, kind=NotificationKind.APPROVED, key="submission:7:approved
 @pytest.mark.parametrize("kind", NotificationKind.values)
 def test_every_kind_renders_a_friendly_message_with_its_details(kind):
     developer = DeveloperFactory()
-    notification = intent(developer, kind, f"e:{kind}", **sample_context(kind))
+    notification = intent(developer, kind)
 
     message = notification_deliver(notification_id=notification.pk)
 
@@ -164,7 +184,9 @@ def test_a_rolled_back_change_leaves_no_intent_and_sends_nothing(
         transaction.atomic(),
     ):
         notification_intent_create(
-            recipient=developer, kind="approved", event_key="e:1", context={}
+            recipient=developer,
+            notice=sample_notice(NotificationKind.APPROVED),
+            thread_plugin_id=None,
         )
         1 / 0  # noqa: B018
     assert callbacks == []
@@ -177,15 +199,15 @@ def test_every_submission_of_a_plugin_lands_in_that_plugins_one_thread():
     plugin = register(developer)
     other_plugin = register(developer)
     keys = ["submission:1:submitted", "submission:1:rejected", "submission:2:submitted"]
-    kinds = [NotificationKind.SUBMISSION_RECEIVED, NotificationKind.REJECTED] * 2
-    for key, kind in zip(keys, kinds, strict=False):
-        notification_deliver(
-            notification_id=intent(developer, kind, key, **sample_context(kind, plugin)).pk
-        )
+    events = [
+        (1, NotificationKind.SUBMISSION_RECEIVED),
+        (1, NotificationKind.REJECTED),
+        (2, NotificationKind.SUBMISSION_RECEIVED),
+    ]
+    for n, kind in events:
+        notification_deliver(notification_id=intent(developer, kind, n, plugin).pk)
     kind = NotificationKind.APPROVED
-    notification_deliver(
-        notification_id=intent(developer, kind, "s:9", **sample_context(kind, other_plugin)).pk
-    )
+    notification_deliver(notification_id=intent(developer, kind, 9, other_plugin).pk)
 
     thread = Thread.objects.get(plugin=plugin)
     assert thread.owner == developer
@@ -202,7 +224,7 @@ def test_account_notices_share_one_account_thread():
         NotificationKind.ACCOUNT_TYPE_CHANGED,
         NotificationKind.TESTER_INVITED,
     ):
-        notification_deliver(notification_id=intent(developer, kind, f"e:{kind}").pk)
+        notification_deliver(notification_id=intent(developer, kind).pk)
     thread = Thread.objects.get(owner=developer)
     assert thread.kind == ThreadKind.ACCOUNT
     assert thread.plugin is None
@@ -213,19 +235,18 @@ def test_account_notices_share_one_account_thread():
 def test_a_plugin_notice_for_someone_who_does_not_own_it_goes_to_account_notices():
     owner, tester = DeveloperFactory(), DeveloperFactory()
     plugin = register(owner)
+    # The service writing it knows the tester does not own the plugin, so names no thread.
     kind = NotificationKind.APPROVED
-    notification_deliver(
-        notification_id=intent(tester, kind, "e:1", **sample_context(kind, plugin)).pk
-    )
+    notification_deliver(notification_id=intent(tester, kind, 1, plugin, owned=False).pk)
     assert Thread.objects.get(owner=tester).kind == ThreadKind.ACCOUNT
 
 
 @pytest.mark.django_db
 def test_a_new_message_makes_its_thread_the_most_recent_and_unread():
     developer = DeveloperFactory()
-    first = notification_deliver(notification_id=intent(developer, key="e:1").pk).thread
+    first = notification_deliver(notification_id=intent(developer, n=1).pk).thread
     Thread.objects.filter(pk=first.pk).update(last_read_at=timezone.now())
-    message = notification_deliver(notification_id=intent(developer, key="e:2").pk)
+    message = notification_deliver(notification_id=intent(developer, n=2).pk)
     thread = Thread.objects.get(pk=first.pk)
     assert thread.last_activity_at == message.created_at
     assert thread.is_unread
@@ -282,13 +303,15 @@ def _age(notification, seconds):
 def test_the_beat_sweep_redelivers_intents_left_undelivered_for_30_seconds():
     developer = DeveloperFactory()
     # Written, but the on-commit send was lost (these tests do not run on-commit callbacks).
-    old, fresh = intent(developer, key="e:old"), intent(developer, key="e:fresh")
+    old, fresh = intent(developer, n=1), intent(developer, n=2)
     _age(old, 31)
     _age(fresh, 5)
 
     notifications_redeliver_task.delay()
 
-    assert list(Message.objects.values_list("notification__event_key", flat=True)) == ["e:old"]
+    assert list(Message.objects.values_list("notification__event_key", flat=True)) == [
+        old.event_key
+    ]
     assert len(mail.outbox) == 1
 
 
@@ -297,7 +320,7 @@ def test_the_sweep_resends_only_what_is_unfinished_and_gives_up_after_many_attem
     monkeypatch,
 ):
     developer = DeveloperFactory()
-    done, unemailed, hopeless = (intent(developer, key=f"e:{n}") for n in range(3))
+    done, unemailed, hopeless = (intent(developer, n=n) for n in range(3))
     notification_deliver(notification_id=done.pk)
     Notification.objects.filter(pk=unemailed.pk).update(delivered_at=timezone.now())
     Notification.objects.filter(pk=hopeless.pk).update(attempts=services.MAX_DELIVERY_ATTEMPTS)

@@ -28,6 +28,7 @@ from inbox.services import notification_intent_create, notifications_redeliver
 from tests.core.test_celery_worker import _start_worker, _stop_worker
 from tests.factories import DeveloperFactory
 from tests.inbox.test_broker_outage import _free_port, broker_at
+from tests.inbox.test_delivery import sample_notice
 from tests.services import require_services
 
 WAIT_SECONDS = 60
@@ -100,7 +101,7 @@ def _route_deliveries_to(monkeypatch, queue: str) -> None:
     monkeypatch.setattr(task, "_exec_options", {**task._get_exec_options(), "queue": queue})
 
 
-def _write_intents(count: int, prefix: str) -> list[int]:
+def _write_intents(count: int) -> list[int]:
     recipients = DeveloperFactory.create_batch(3)
     ids = []
     for n in range(count):
@@ -108,9 +109,8 @@ def _write_intents(count: int, prefix: str) -> list[int]:
             ids.append(
                 notification_intent_create(
                     recipient=recipients[n % len(recipients)],
-                    kind=NotificationKind.APPROVED,
-                    event_key=f"{prefix}:{n}",
-                    context={"plugin_name": f"Plugin {n}", "version_number": 1},
+                    notice=sample_notice(NotificationKind.APPROVED, n=n),
+                    thread_plugin_id=None,
                 ).pk
             )
     return ids
@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_delivery_leaves_each_message_exactly_once_after_a_r
     try:
         with broker_at(own_redis.url, settings):
             _route_deliveries_to(monkeypatch, first.queue)
-            ids = _write_intents(intents, "killed")
+            ids = _write_intents(intents)
             # Kill it while it works through the queue (some delivered, some not).
             deadline = time.monotonic() + WAIT_SECONDS
             while _undelivered(ids) > intents - 5 and time.monotonic() < deadline:

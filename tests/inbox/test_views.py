@@ -10,17 +10,15 @@ from inbox.models import Message, NotificationKind, Thread
 from inbox.selectors import unread_message_count
 from inbox.services import notification_deliver
 from tests.factories import DeveloperFactory, UserFactory
-from tests.inbox.test_delivery import intent, sample_context
+from tests.inbox.test_delivery import intent
 from tests.pluginstore.helpers import register
 
 MESSAGES = reverse("help:messages")
 
 
-def deliver(user, kind=NotificationKind.APPROVED, key=None, plugin=None) -> Message:
-    key = key or f"e:{Message.objects.count()}:{kind}"
-    return notification_deliver(
-        notification_id=intent(user, kind, key, **sample_context(kind, plugin)).pk
-    )
+def deliver(user, kind=NotificationKind.APPROVED, n=None, plugin=None) -> Message:
+    n = Message.objects.count() if n is None else n
+    return notification_deliver(notification_id=intent(user, kind, n, plugin).pk)
 
 
 def thread_url(thread) -> str:
