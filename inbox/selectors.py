@@ -4,13 +4,12 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
-from inbox.models import Message, Thread
+from inbox.models import Message, Person, Thread
 
 PREVIEW_LENGTH = 160
 
 
-def thread_list(*, user: User) -> QuerySet[Thread]:
+def thread_list(*, user: Person) -> QuerySet[Thread]:
     """The user's threads, newest activity first, each with its last message's subject and
     the start of its body (subqueries, so still one query per page)."""
     last = Message.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-id")
@@ -27,16 +26,17 @@ def thread_list(*, user: User) -> QuerySet[Thread]:
     )
 
 
-def thread_get(*, user: User, thread_id: int) -> Thread:
+def thread_get(*, user: Person, thread_id: int) -> Thread:
     """The user's own thread, or 404: someone else's thread does not exist for them."""
     return get_object_or_404(Thread.objects.select_related("plugin"), pk=thread_id, owner=user)
 
 
 def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    """The thread's messages, oldest first, with their authors."""
     return thread.messages.select_related("author").order_by("created_at", "id")
 
 
-def unread_message_count(*, user: User) -> int:
+def unread_message_count(*, user: Person) -> int:
     """Messages the user has not seen: newer than their thread's read mark, not their own.
 
     The header badge counts messages (not threads), in one query joining message to thread.
@@ -46,15 +46,4 @@ def unread_message_count(*, user: User) -> int:
         .filter(Q(thread__last_read_at__isnull=True) | Q(created_at__gt=F("thread__last_read_at")))
         .exclude(author=user)
         .count()
-    )
-
-
-def plugin_thread_messages(*, plugin_id: int) -> QuerySet[Message]:
-    """Every message in the plugin's thread, replies included, for the reviewers' admin."""
-    return (
-        Message.objects.filter(
-            thread__plugin_id=plugin_id, thread__owner=F("thread__plugin__owner")
-        )
-        .select_related("author")
-        .order_by("created_at", "id")
     )
