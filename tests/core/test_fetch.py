@@ -20,7 +20,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pytest_django.fixtures import Settings
 
-from core import fetch
 from core.fetch import (
     MANIFEST_MAX_BYTES,
     USER_AGENT,
@@ -28,13 +27,13 @@ from core.fetch import (
     FetchResult,
     fetch_url,
     is_public_address,
-    root_domain,
+    transport,
 )
 
 PUBLIC_IP = "93.184.216.34"
 OTHER_PUBLIC_IP = "93.184.216.35"
-_REAL_OPEN_SOCKET = fetch._open_socket
-_REAL_RESOLVE = fetch._resolve
+_REAL_OPEN_SOCKET = transport._open_socket
+_REAL_RESOLVE = transport._resolve
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -74,8 +73,8 @@ class FakeNet:
 @pytest.fixture(autouse=True)
 def net(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
     fake = FakeNet()
-    monkeypatch.setattr(fetch, "_resolve", fake.resolve)
-    monkeypatch.setattr(fetch, "_open_socket", fake.open_socket)
+    monkeypatch.setattr(transport, "_resolve", fake.resolve)
+    monkeypatch.setattr(transport, "_open_socket", fake.open_socket)
     return fake
 
 
@@ -224,7 +223,7 @@ def tls_server(net: FakeNet, tls_material: dict[str, str]) -> Iterator[LocalServ
 def trust_test_ca(monkeypatch: pytest.MonkeyPatch, tls_material: dict[str, str]) -> None:
     """Trust the test CA the way the real context trusts the system store."""
     context = ssl.create_default_context(cadata=tls_material["ca"])
-    monkeypatch.setattr(fetch, "_ssl_context", lambda: context)
+    monkeypatch.setattr(transport, "_ssl_context", lambda: context)
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -337,20 +336,6 @@ def test_non_public_addresses_are_not_public(address: str) -> None:
 )
 def test_public_addresses_are_public(address: str) -> None:
     assert is_public_address(ipaddress.ip_address(address))
-
-
-@pytest.mark.parametrize(
-    ("host", "root"),
-    [
-        ("www.Example.COM", "example.com"),
-        ("example.com", "example.com"),
-        ("api.example.com", "api.example.com"),
-        ("www2.example.com", "www2.example.com"),
-        ("www.example.com.", "example.com"),
-    ],
-)
-def test_root_domain_drops_only_a_leading_www(host: str, root: str) -> None:
-    assert root_domain(host) == root
 
 
 # --- refusals before any I/O ----------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""fetch_url and check_url: one GET of a user-supplied URL, redirects followed by hand.
+
+Every hop is read again by urls.parse_url, resolved and checked again by the transport, and may
+only stay on the first URL's root domain; one deadline covers all of them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.conf import settings
+
+from core.fetch.errors import FetchError, bad_url, timed_out
+from core.fetch.limits import FETCH_DEADLINE_SECONDS, MAX_REDIRECTS
+from core.fetch.transport import request, resolve_public
+from core.fetch.urls import parse_url
+from core.hosts import on_domain, root_domain
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What a successful fetch returned, after any redirects."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _local_development(allow_localhost: bool | None) -> bool:
+    if allow_localhost is None:
+        return bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False))
+    return allow_localhost
+
+
+def fetch_url(
+    url: str,
+    *,
+    max_bytes: int,
+    allow_localhost: bool | None = None,
+    deadline: float = FETCH_DEADLINE_SECONDS,
+    accept: str = "application/json",
+) -> FetchResult:
+    """GET a user-supplied URL safely, or raise FetchError saying why not."""
+    allow_localhost = _local_development(allow_localhost)
+    deadline_at = time.monotonic() + deadline
+    target = parse_url(url, allow_localhost=allow_localhost)
+    root = root_domain(target.host)
+    redirects = 0
+    while True:
+        addresses = target.addresses or resolve_public(target, deadline_at, deadline)
+        try:
+            status, headers, body = request(
+                target, addresses, deadline_at=deadline_at, accept=accept, max_bytes=max_bytes
+            )
+        except TimeoutError as exc:
+            raise timed_out(target.url, deadline) from exc
+        if body is not None:
+            return FetchResult(
+                url=url,
+                final_url=target.url,
+                status=status,
+                content_type=headers.get("Content-Type", ""),
+                body=body,
+            )
+        redirects += 1
+        if redirects > MAX_REDIRECTS:
+            raise FetchError(
+                "fetch.redirects",
+                f"{url} redirected more than {MAX_REDIRECTS} times. "
+                "Link directly to the final address.",
+            )
+        location = headers.get("Location", "").strip()
+        try:
+            next_url = urljoin(target.url, location)
+        except ValueError:
+            raise bad_url(location, "the server redirected to it") from None
+        target = parse_url(next_url, allow_localhost=allow_localhost)
+        if not on_domain(target.host, root):
+            raise FetchError(
+                "fetch.redirect_domain",
+                f"{url} redirected to {next_url}, which is outside {root}. Redirects may only "
+                f"go to {root} or its subdomains; link directly to the final address.",
+            )
+
+
+def check_url(url: str, *, allow_localhost: bool | None = None) -> None:
+    """Refuse at once, with no I/O, a URL that fetch_url would refuse before connecting."""
+    parse_url(url, allow_localhost=_local_development(allow_localhost))

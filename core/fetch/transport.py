@@ -1,0 +1,263 @@
+"""The fetcher's transport: DNS, the connection to a checked address, TLS, one GET, the body.
+
+We connect to exactly the address we checked (no second lookup, so no DNS-rebinding window) and
+verify TLS against the original host name. The body is capped while it streams, and every send
+and receive gets only the time left before the one deadline.
+
+Test seams (module-level so tests can monkeypatch them here; production never replaces them):
+`_resolve` (the DNS lookup), `_open_socket` (the TCP connect to a checked address) and
+`_ssl_context` (the trust store).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.client
+import io
+import socket
+import ssl
+import threading
+import time
+import zlib
+
+from core.fetch.addresses import refuse_non_public
+from core.fetch.errors import FetchError, connection_failed, timed_out, too_large
+from core.fetch.urls import Target
+
+USER_AGENT = "PluginStoreBot/1.0 (+manifest checker)"
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Small reads keep the deadline check close to every byte that arrives.
+_READ_CHUNK = 16 * 1024
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address DNS gives for host (test seam)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _open_socket(address: tuple[str, int], timeout: float) -> socket.socket:
+    """A TCP connection to an already checked IP address (test seam)."""
+    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The system trust store with hostname checking on (test seam)."""
+    context = ssl.create_default_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def resolve_public(target: Target, deadline_at: float, deadline: float) -> tuple[str, ...]:
+    """Resolve the host within the deadline and insist every address is public."""
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            found.extend(_resolve(target.host, target.port))
+        except Exception as exc:  # reported to the caller below
+            failed.append(exc)
+
+    # getaddrinfo has no timeout of its own; a daemon thread lets the deadline win.
+    thread = threading.Thread(target=lookup, name="fetch-dns", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline_at - time.monotonic()))
+    if thread.is_alive():
+        raise timed_out(target.url, deadline)
+    if failed or not found:
+        raise FetchError(
+            "fetch.dns",
+            f"Could not find {target.host} in DNS. Check the domain name is spelled correctly "
+            "and has public DNS records.",
+        )
+    for address in found:
+        refuse_non_public(target.url, target.host, address)
+    return tuple(found)
+
+
+def request(
+    target: Target, addresses: tuple[str, ...], *, deadline_at: float, accept: str, max_bytes: int
+) -> tuple[int, http.client.HTTPMessage, bytes | None]:
+    """One GET; returns the body for a 2xx answer, None for a redirect to follow."""
+    sock = _connect(target, addresses, deadline_at)
+    try:
+        if target.scheme == "https":
+            sock = _start_tls(target, sock, deadline_at)
+        # The connection never dials: it talks over the socket we opened to the checked address.
+        connection = http.client.HTTPConnection(target.host, target.port)
+        connection.sock = _DeadlineSocket(sock, deadline_at)  # type: ignore[assignment]
+        try:
+            connection.putrequest(
+                "GET", target.request_target, skip_host=True, skip_accept_encoding=True
+            )
+            connection.putheader("Host", target.host_header)
+            connection.putheader("User-Agent", USER_AGENT)
+            connection.putheader("Accept", accept)
+            connection.putheader("Accept-Encoding", "identity")
+            connection.putheader("Connection", "close")
+            connection.endheaders()
+            response = connection.getresponse()
+            status = response.status
+            if status in REDIRECT_STATUSES and response.getheader("Location"):
+                return status, response.headers, None
+            if not 200 <= status < 300:
+                reason = f" {response.reason}" if response.reason else ""
+                raise FetchError(
+                    "fetch.http_status",
+                    f"{target.url} answered HTTP {status}{reason}; expected 200 OK. Check the "
+                    "URL and that the file is published there.",
+                    extra={"status": status},
+                )
+            return status, response.headers, _read_body(target, response, max_bytes)
+        except http.client.HTTPException as exc:
+            raise _connection_error(target, f"its answer was not valid HTTP ({exc!r})") from exc
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            raise _connection_error(target, str(exc) or type(exc).__name__) from exc
+    finally:
+        sock.close()
+
+
+def _connection_error(target: Target, detail: str) -> FetchError:
+    return connection_failed(target.url, target.host, detail)
+
+
+def _connect(target: Target, addresses: tuple[str, ...], deadline_at: float) -> socket.socket:
+    """A socket to the first checked address that answers."""
+    errors = []
+    for address in addresses:
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        try:
+            return _open_socket((address, target.port), remaining)
+        except TimeoutError:
+            if deadline_at - time.monotonic() <= 0:
+                raise
+            errors.append(f"{address}: timed out")
+        except OSError as exc:
+            errors.append(f"{address}: {exc.strerror or exc}")
+    raise _connection_error(target, "; ".join(errors))
+
+
+def _start_tls(target: Target, sock: socket.socket, deadline_at: float) -> ssl.SSLSocket:
+    """TLS with SNI and certificate checks for the typed host name, not the IP we dialled."""
+    sock.settimeout(max(0.001, deadline_at - time.monotonic()))
+    try:
+        return _ssl_context().wrap_socket(sock, server_hostname=target.host)
+    except ssl.SSLCertVerificationError as exc:
+        raise FetchError(
+            "fetch.tls",
+            f"The TLS certificate of {target.host} could not be verified "
+            f"({exc.verify_message}). Serve a valid certificate for this host name.",
+        ) from exc
+    except ssl.SSLError as exc:
+        raise FetchError(
+            "fetch.tls",
+            f"Could not set up HTTPS with {target.host} ({exc.reason or exc}). Check the "
+            "server's TLS configuration.",
+        ) from exc
+
+
+def _read_body(target: Target, response: http.client.HTTPResponse, max_bytes: int) -> bytes:
+    """The body, refused as soon as it is known to exceed max_bytes."""
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "identity":
+        decoder = None
+    else:
+        raise FetchError(
+            "fetch.content_encoding",
+            f"{target.url} was sent compressed as {encoding!r}, which the checker does not "
+            "read. Serve it uncompressed or gzip-compressed.",
+        )
+    if response.length is not None and response.length > max_bytes:
+        raise too_large(target.url, max_bytes)
+    parts: list[bytes] = []
+    received = size = 0
+    while True:
+        chunk = response.read1(min(_READ_CHUNK, max_bytes + 1 - received))
+        if not chunk:
+            break
+        received += len(chunk)
+        if received > max_bytes:
+            raise too_large(target.url, max_bytes)
+        if decoder is not None:
+            # max_length bounds the output, so a small gzip bomb never inflates past the cap.
+            chunk = decoder.decompress(chunk, max_bytes + 1 - size)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(target.url, max_bytes)
+        parts.append(chunk)
+    if decoder is not None:
+        try:
+            tail = decoder.flush()
+        except zlib.error:
+            tail = b""
+        size += len(tail)
+        if size > max_bytes:
+            raise too_large(target.url, max_bytes)
+        if not decoder.eof:
+            raise _connection_error(target, "its gzip-compressed body was cut short or corrupt")
+        parts.append(tail)
+    return b"".join(parts)
+
+
+class _DeadlineSocket:
+    """Gives every send and receive only the time left before the deadline.
+
+    A server that drips a byte a second never trips a per-read timeout; checking the clock
+    before each recv (and letting recv wait at most the time left) bounds the whole exchange.
+    http.client only needs sendall, makefile and close from its socket.
+    """
+
+    def __init__(self, sock: socket.socket, deadline_at: float) -> None:
+        self._sock = sock
+        self._deadline_at = deadline_at
+
+    def _arm(self) -> None:
+        remaining = self._deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("fetch deadline reached")
+        self._sock.settimeout(remaining)
+
+    def sendall(self, data: bytes) -> None:
+        self._arm()
+        self._sock.sendall(data)
+
+    def recv_into(self, buffer: memoryview) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer)
+
+    def makefile(self, mode: str = "rb") -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def close(self) -> None:
+        # request() closes the real socket once the response has been read.
+        return None
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The raw stream under http.client's buffered reader."""
+
+    def __init__(self, sock: _DeadlineSocket) -> None:
+        self._sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        return self._sock.recv_into(buffer)
