@@ -1,5 +1,7 @@
 from django import forms
 
+from core.exceptions import ApplicationError
+from core.hosts import WELL_KNOWN_PATH, PluginTarget, parse_target
 from pluginstore.models import Category
 
 
@@ -10,10 +12,16 @@ class RegisterPluginForm(forms.Form):
         widget=forms.TextInput(
             attrs={"placeholder": "todo.example.com", "autocomplete": "off", "spellcheck": "false"}
         ),
-        help_text="We fetch https://<domain>/.well-known/ai-plugin.json and the OpenAPI spec it "
-        "points to.",
+        help_text=f"We fetch https://<domain>{WELL_KNOWN_PATH} and the OpenAPI spec it points to.",
     )
     category = forms.ChoiceField(label="Store category", choices=Category.choices)
+
+    def clean_target(self) -> PluginTarget:
+        """The typed domain or URL, parsed once here; the service receives the parsed target."""
+        try:
+            return parse_target(self.cleaned_data["target"])
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from None
 
 
 class CategoryForm(forms.Form):

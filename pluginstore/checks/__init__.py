@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pluginstore.checks import domains
 from pluginstore.checks.findings import ERROR, WARNING, CheckReport, Finding
 from pluginstore.checks.manifest import check_manifest
+from pluginstore.checks.manifest_urls import spec_url
 from pluginstore.checks.spec import check_spec
 
 __all__ = [
@@ -63,10 +63,7 @@ def build_report(
     )
     findings = [*findings, *extra_findings]
     spec = None
-    api = manifest.get("api") if manifest is not None else None
-    wants_spec = spec_raw is not None or (
-        isinstance(api, dict) and domains.is_http_url(api.get("url"))
-    )
+    wants_spec = spec_raw is not None or spec_url(manifest) is not None
     if check_spec_document and wants_spec:
         spec, spec_findings = check_spec(
             spec_raw, manifest=manifest, local_development=local_development

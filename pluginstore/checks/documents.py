@@ -18,7 +18,8 @@ import re
 import yaml
 
 from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES
-from pluginstore.checks.findings import clip, kind
+from core.text import clip
+from pluginstore.checks.findings import kind
 
 MAX_DEPTH = 64
 
@@ -198,6 +199,20 @@ def parse_yaml(text: str) -> object:
         raise DocumentError(f"is nested too deeply (the limit is {MAX_DEPTH} levels).") from None
     check_shape(value)
     return value
+
+
+def read_manifest(raw: object) -> dict | DocumentError:
+    """load_manifest without raising: the manifest as a dict, or why it is unusable.
+
+    A DocumentError passed in comes back as it is, so a manifest parsed once (to find its spec)
+    is never parsed again to be checked.
+    """
+    if isinstance(raw, DocumentError):
+        return raw
+    try:
+        return load_manifest(raw)
+    except DocumentError as error:
+        return error
 
 
 def load_manifest(raw: object) -> dict:

@@ -1,20 +1,14 @@
-"""Findings and reports: what every check returns, and how user input is quoted in messages."""
+"""Findings and reports: what every check returns; user input is quoted with core.text.clip."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
+
+from core.text import clip
 
 ERROR = "error"
 WARNING = "warning"
-
-# The longest piece of user input a message ever quotes.
-QUOTE_LIMIT = 80
-
-_INVISIBLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
-)
 
 
 @dataclass(frozen=True)
@@ -64,12 +58,6 @@ class CheckReport:
     def as_dict(self) -> dict:
         """The report as the command line's --json prints it."""
         return {"ok": self.ok, "findings": [f.as_dict() for f in self.findings]}
-
-
-def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """User text made safe to embed: control characters escaped, cut to `limit` characters."""
-    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shown(value: object) -> str:

@@ -39,8 +39,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from core.hosts import is_http_url
 from pluginstore.checks import domains, manifest_urls
-from pluginstore.checks.documents import DocumentError, load_manifest
+from pluginstore.checks.documents import DocumentError, read_manifest
 from pluginstore.checks.findings import ERROR, Finding, kind, shown
 from pluginstore.checks.text import ends_with_punctuation, reserved_words
 
@@ -98,11 +99,15 @@ def is_missing(value: object) -> bool:
 def check_manifest(
     raw: object, *, manifest_url: str | None = None, local_development: bool = False
 ) -> tuple[dict | None, list[Finding]]:
-    """Parse and check a manifest; returns the parsed manifest (None if unusable) and findings."""
-    try:
-        manifest = load_manifest(raw)
-    except DocumentError as error:
-        return None, [_error("manifest.json", "manifest", "C3", f"The manifest {error.message}")]
+    """Parse and check a manifest; returns the parsed manifest (None if unusable) and findings.
+
+    `raw` is bytes, text, parsed data, or what documents.read_manifest made of them (a dict or
+    the DocumentError saying why there is none).
+    """
+    manifest = read_manifest(raw)
+    if isinstance(manifest, DocumentError):
+        message = f"The manifest {manifest.message}"
+        return None, [_error("manifest.json", "manifest", "C3", message)]
 
     findings: list[Finding] = []
     present = {}
@@ -279,7 +284,7 @@ def _auth(present: dict) -> list[Finding]:
                     f"auth type {auth_type} needs auth.{sub}; add it to the auth object.",
                 )
             )
-        elif sub in _AUTH_URLS and not domains.is_http_url(value):
+        elif sub in _AUTH_URLS and not is_http_url(value):
             findings.append(
                 _error(
                     "manifest.auth",
@@ -311,7 +316,7 @@ def _api(present: dict) -> list[Finding]:
             _error("manifest.api", "api.type", "C3", f'api.type must be "openapi"; it is {found}.')
         )
     url = api.get("url")
-    if not domains.is_http_url(url):
+    if not is_http_url(url):
         found = "missing" if is_missing(url) else shown(url)
         findings.append(
             _error(
@@ -338,7 +343,7 @@ def _logo_url(present: dict) -> list[Finding]:
     value = present.get("logo_url")
     if value is None:
         return []
-    if not domains.is_http_url(value):
+    if not is_http_url(value):
         return [_url_error("manifest.logo_url", "logo_url", value)]
     if unquote(urlsplit(value).path).lower().endswith(".gif"):
         return [
@@ -370,6 +375,6 @@ def _contact_email(present: dict) -> list[Finding]:
 
 def _legal_info_url(present: dict) -> list[Finding]:
     value = present.get("legal_info_url")
-    if value is None or domains.is_http_url(value):
+    if value is None or is_http_url(value):
         return []
     return [_url_error("manifest.legal_info_url", "legal_info_url", value)]

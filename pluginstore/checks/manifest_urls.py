@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from core.hosts import is_http_url, is_local_host, on_domain, root_domain, url_host, url_port
+from core.text import clip
 from pluginstore.checks import domains
-from pluginstore.checks.findings import ERROR, WARNING, Finding, clip
+from pluginstore.checks.findings import ERROR, WARNING, Finding
 
 _AUTH_URLS = ("client_url", "authorization_url")
 
@@ -14,18 +16,26 @@ def _error(code: str, field: str, criterion: str, message: str) -> Finding:
     return Finding(code=code, severity=ERROR, field=field, criterion=criterion, message=message)
 
 
+def spec_url(manifest: object) -> str | None:
+    """The manifest's api.url when it is an absolute http(s) URL: where its spec is fetched."""
+    api = manifest.get("api") if isinstance(manifest, dict) else None
+    url = api.get("url") if isinstance(api, dict) else None
+    return url if is_http_url(url) else None
+
+
 def valid_urls(present: dict) -> dict[str, str]:
     """Field path -> URL, for every manifest URL that passed its own check."""
     urls = {}
-    api, auth = present.get("api"), present.get("auth")
-    if isinstance(api, dict) and domains.is_http_url(api.get("url")):
-        urls["api.url"] = api["url"]
+    auth = present.get("auth")
+    api_url = spec_url(present)
+    if api_url is not None:
+        urls["api.url"] = api_url
     for name in ("logo_url", "legal_info_url"):
-        if domains.is_http_url(present.get(name)):
+        if is_http_url(present.get(name)):
             urls[name] = present[name]
     if isinstance(auth, dict) and auth.get("type") == "oauth":
         for sub in _AUTH_URLS:
-            if domains.is_http_url(auth.get(sub)):
+            if is_http_url(auth.get(sub)):
                 urls[f"auth.{sub}"] = auth[sub]
     return urls
 
@@ -34,10 +44,10 @@ def https_findings(urls: dict[str, str], manifest_url: str | None, local: bool) 
     """manifest.https: every URL, the manifest's own included, uses https outside local dev."""
     findings = []
     checked = dict(urls)
-    if manifest_url and domains.is_http_url(manifest_url):
+    if manifest_url and is_http_url(manifest_url):
         checked = {"manifest": manifest_url, **checked}
     for name, url in checked.items():
-        if urlsplit(url).scheme.lower() != "http" or (local and domains.is_local_url(url)):
+        if urlsplit(url).scheme.lower() != "http" or (local and is_local_host(url_host(url))):
             continue
         what = "The manifest URL" if name == "manifest" else name
         findings.append(
@@ -57,17 +67,15 @@ def api_domain_findings(
 ) -> list[Finding]:
     """manifest.api_domain: api.url is on the manifest's root domain or a subdomain of it."""
     api_url = urls.get("api.url")
-    if not api_url or not manifest_url or not domains.is_http_url(manifest_url):
+    if not api_url or not manifest_url or not is_http_url(manifest_url):
         return []
-    api_host, manifest_host = domains.url_host(api_url), domains.url_host(manifest_url)
-    if local and manifest_host in domains.LOCAL_HOSTS:
-        same = api_host in domains.LOCAL_HOSTS and (
-            domains.url_port(api_url) == domains.url_port(manifest_url)
-        )
-        expected = f"{manifest_host}:{domains.url_port(manifest_url)}"
+    api_host, manifest_host = url_host(api_url), url_host(manifest_url)
+    if local and is_local_host(manifest_host):
+        same = is_local_host(api_host) and url_port(api_url) == url_port(manifest_url)
+        expected = f"{manifest_host}:{url_port(manifest_url)}"
     else:
-        root = domains.root_domain(manifest_host)
-        same = domains.on_domain(api_host, root)
+        root = root_domain(manifest_host)
+        same = on_domain(api_host, root)
         expected = f"{root} or one of its subdomains"
     if same:
         return []
@@ -89,20 +97,20 @@ def contact_domain_findings(
     legal = urls.get("legal_info_url")
     email = present.get("contact_email")
     email = email if domains.is_email(email) else None
-    if manifest_url and domains.is_http_url(manifest_url):
-        manifest_host = domains.url_host(manifest_url)
-        if local and manifest_host in domains.LOCAL_HOSTS:
+    if manifest_url and is_http_url(manifest_url):
+        manifest_host = url_host(manifest_url)
+        if local and is_local_host(manifest_host):
             return []
         target = domains.registrable_domain(manifest_host)
         found = []
-        if legal and domains.registrable_domain(domains.url_host(legal)) != target:
-            found.append(("legal_info_url", domains.url_host(legal)))
+        if legal and domains.registrable_domain(url_host(legal)) != target:
+            found.append(("legal_info_url", url_host(legal)))
         if email and domains.registrable_domain(domains.email_domain(email)) != target:
             found.append(("contact_email", domains.email_domain(email)))
         return [_contact_warning(name, host, target) for name, host in found]
-    if not legal or not email or domains.is_local_url(legal):
+    if not legal or not email or is_local_host(url_host(legal)):
         return []
-    target = domains.registrable_domain(domains.url_host(legal))
+    target = domains.registrable_domain(url_host(legal))
     if domains.registrable_domain(domains.email_domain(email)) == target:
         return []
     return [_contact_warning("contact_email", domains.email_domain(email), target)]

@@ -38,8 +38,9 @@ from openapi_spec_validator import (
 )
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
+from core.text import clip
 from pluginstore.checks.documents import DocumentError, load_spec
-from pluginstore.checks.findings import ERROR, WARNING, Finding, clip, kind, shown
+from pluginstore.checks.findings import ERROR, WARNING, Finding, kind, shown
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Registering and refreshing plugins: fetch jobs, their checks, and the versions they store."""
 
+import functools
 import hashlib
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,8 +12,11 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.fetch import check_url
+from core.hosts import PluginTarget, is_local_host, parse_target, url_host
 from core.queue import enqueue_on_commit, task_named
-from pluginstore import permissions
+from pluginstore import fetching, permissions
+from pluginstore.checks import check_plugin
+from pluginstore.fetching import FetchedPlugin
 from pluginstore.models import (
     Category,
     FetchJob,
@@ -39,22 +42,15 @@ def plugin_domain_for(manifest_url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def _manifest_url_or_error(target: str) -> str:
-    from pluginstore.fetching import manifest_url_for
-
-    target = (target or "").strip()
-    if not target:
-        raise ApplicationError("Enter your plugin's domain, for example todo.example.com.")
-    manifest_url = manifest_url_for(target)
-    host = (urlsplit(manifest_url).hostname or "").lower()
-    if host in ("localhost", "127.0.0.1") and not settings.PLUGINSTORE_ALLOW_LOCALHOST:
+def _refuse_unfetchable(target: PluginTarget) -> None:
+    """Refuse now, rather than after a queued job, what the fetch would refuse before connecting."""
+    if target.is_local and not settings.PLUGINSTORE_ALLOW_LOCALHOST:
         raise ApplicationError(
             "Localhost plugins can be registered only in local development. "
             "Deploy your plugin to a public HTTPS domain and register that domain."
         )
-    # Scheme, port and address literals are refused now rather than after a queued job.
-    check_url(manifest_url)
-    return manifest_url
+    # Scheme, port and address literals.
+    check_url(target.manifest_url)
 
 
 def _check_open_jobs(user: User) -> None:
@@ -68,13 +64,19 @@ def _check_open_jobs(user: User) -> None:
 
 
 @transaction.atomic
-def plugin_registration_start(*, user: User, target: str, category: str) -> FetchJob:
-    """Queue fetching and checking a new plugin's manifest; the job page shows the progress."""
+def plugin_registration_start(*, user: User, target: PluginTarget | str, category: str) -> FetchJob:
+    """Queue fetching and checking a new plugin's manifest; the job page shows the progress.
+
+    `target` is what RegisterPluginForm parsed, or the typed text (parsed here, once).
+    """
     if not permissions.can_register_plugins(user):
         raise ApplicationError("Only developers can register plugins.")
     if category not in Category.values:
         raise ApplicationError("Choose a category for your plugin.")
-    manifest_url = _manifest_url_or_error(target)
+    if not isinstance(target, PluginTarget):
+        target = parse_target(target)
+    _refuse_unfetchable(target)
+    manifest_url = target.manifest_url
     domain = plugin_domain_for(manifest_url)
     existing = Plugin.objects.filter(domain=domain).only("owner_id").first()
     if existing is not None:
@@ -111,8 +113,6 @@ def _enqueue_fetch(job: FetchJob) -> None:
 
 def fetch_job_run(*, job_id: int) -> FetchJob:
     """Run one fetch job: fetch, check, and store a version. Safe to run twice."""
-    from pluginstore.fetching import fetch_plugin
-
     with transaction.atomic():
         job = FetchJob.objects.select_for_update().get(pk=job_id)
         if job.is_finished:
@@ -120,9 +120,13 @@ def fetch_job_run(*, job_id: int) -> FetchJob:
         job.state = FetchJobState.FETCHING
         job.save(update_fields=["state", "updated_at"])
 
-    local = urlsplit(job.target).hostname in ("localhost", "127.0.0.1")
-    fetched = fetch_plugin(
-        job.target, allow_localhost=settings.PLUGINSTORE_ALLOW_LOCALHOST and local
+    # The development exception is for localhost plugins only: any other is fetched as in
+    # production.
+    local = is_local_host(url_host(job.target))
+    fetched = fetching.fetch_plugin(
+        job.target,
+        allow_localhost=settings.PLUGINSTORE_ALLOW_LOCALHOST and local,
+        on_checking=functools.partial(_fetch_job_checking, job_id),
     )
     findings = [finding.as_dict() for finding in fetched.report.findings]
 
@@ -147,6 +151,13 @@ def fetch_job_run(*, job_id: int) -> FetchJob:
                 job.error = error.message
         job.save()
     return job
+
+
+def _fetch_job_checking(job_id: int) -> None:
+    """The documents are in and the checker runs: the job page shows "Checking"."""
+    FetchJob.objects.filter(pk=job_id, state=FetchJobState.FETCHING).update(
+        state=FetchJobState.CHECKING, updated_at=timezone.now()
+    )
 
 
 STALE_JOB_AFTER = timezone.timedelta(minutes=2)
@@ -181,21 +192,15 @@ def _content_hash(manifest: bytes, spec: bytes | None) -> str:
     return digest.hexdigest()
 
 
-def _jsonable(value):
-    """A parsed document as JSON can store it, or None (YAML may hold dates and the like)."""
-    if value is None:
-        return None
-    try:
-        return json.loads(json.dumps(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _decode(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace").replace("\x00", "\ufffd")
 
 
-def _new_version(plugin: Plugin, fetched, by: User | None, content_hash: str) -> PluginVersion:
+def _new_version(
+    plugin: Plugin, fetched: FetchedPlugin, by: User | None, content_hash: str
+) -> PluginVersion:
+    # The checker's documents are plain JSON data already (documents.check_shape refuses
+    # anything else, YAML dates included), so the parse in the report is stored as it is.
     findings = [finding.as_dict() for finding in fetched.report.findings]
     last_number = plugin.versions.order_by("-number").values_list("number", flat=True).first() or 0
     errors = sum(1 for f in findings if f["severity"] == "error")
@@ -206,8 +211,8 @@ def _new_version(plugin: Plugin, fetched, by: User | None, content_hash: str) ->
         spec_url=fetched.spec_url or "",
         manifest_text=_decode(fetched.manifest_bytes),
         spec_text=_decode(fetched.spec_bytes),
-        manifest=_jsonable(fetched.report.manifest),
-        spec=_jsonable(fetched.report.spec),
+        manifest=fetched.report.manifest,
+        spec=fetched.report.spec,
         content_hash=content_hash,
         findings=findings,
         error_count=errors,
@@ -225,7 +230,9 @@ def _unique_slug(domain: str) -> str:
     return slug
 
 
-def _create_plugin(*, owner: User, manifest_url: str, category: str, fetched) -> Plugin:
+def _create_plugin(
+    *, owner: User, manifest_url: str, category: str, fetched: FetchedPlugin
+) -> Plugin:
     """A new Unverified plugin with its first version, audited."""
     domain = plugin_domain_for(manifest_url)
     try:
@@ -249,7 +256,7 @@ def _create_plugin(*, owner: User, manifest_url: str, category: str, fetched) ->
     return plugin
 
 
-def _register_from_fetch(job: FetchJob, fetched) -> None:
+def _register_from_fetch(job: FetchJob, fetched: FetchedPlugin) -> None:
     plugin = _create_plugin(
         owner=job.requested_by,
         manifest_url=job.target,
@@ -271,12 +278,9 @@ def plugin_register_documents(
     category: str,
 ) -> Plugin:
     """Register a plugin from documents already in hand (demo data, imports); no fetching."""
-    from pluginstore.checks import check_plugin
-    from pluginstore.fetching import FetchedPlugin
-
     if not permissions.can_register_plugins(owner):
         raise ApplicationError("Only developers can register plugins.")
-    local = urlsplit(manifest_url).hostname in ("localhost", "127.0.0.1")
+    local = is_local_host(url_host(manifest_url))
     report = check_plugin(manifest, spec, manifest_url=manifest_url, local_development=local)
     fetched = FetchedPlugin(
         manifest_url=manifest_url,
@@ -290,7 +294,7 @@ def plugin_register_documents(
     )
 
 
-def _refresh_from_fetch(job: FetchJob, fetched) -> None:
+def _refresh_from_fetch(job: FetchJob, fetched: FetchedPlugin) -> None:
     plugin = (
         Plugin.objects.select_for_update(of=("self",))
         .select_related("latest_version")

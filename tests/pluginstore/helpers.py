@@ -91,9 +91,11 @@ def fake_fetch(monkeypatch, documents):
     """Make fetch_plugin return these (manifest, spec) documents, recording the targets."""
     calls = []
 
-    def fake(target, *, allow_localhost=None):
+    def fake(target, *, allow_localhost=None, on_checking=None):
         calls.append(target)
         manifest, spec = documents()
+        if manifest is not None and on_checking is not None:
+            on_checking()
         manifest_bytes = json.dumps(manifest).encode() if manifest is not None else None
         spec_bytes = json.dumps(spec).encode()
         from pluginstore.checks import check_plugin

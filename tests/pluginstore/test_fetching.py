@@ -1,4 +1,4 @@
-"""Fetching a plugin: the manifest URL for what people type, and fetch failures as findings."""
+"""Fetching a plugin: both documents through the fetcher, fetch failures as findings."""
 
 import json
 from pathlib import Path
@@ -7,67 +7,16 @@ import pytest
 
 from core.exceptions import ApplicationError
 from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES, FetchError, FetchResult
+from core.hosts import parse_target
 from pluginstore import fetching
-from pluginstore.fetching import fetch_plugin, manifest_url_for
+from pluginstore.fetching import fetch_plugin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MANIFEST_BYTES = (FIXTURES / "good_manifest.json").read_bytes()
 SPEC_BYTES = (FIXTURES / "good_openapi.yaml").read_bytes()
 MANIFEST_URL = "https://todo.example.com/.well-known/ai-plugin.json"
 SPEC_URL = "https://api.todo.example.com/openapi.yaml"
-
-
-# manifest_url_for ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("target", "expected"),
-    [
-        ("example.com", "https://example.com/.well-known/ai-plugin.json"),
-        ("  todo.example.com  ", "https://todo.example.com/.well-known/ai-plugin.json"),
-        ("Todo.Example.COM", "https://todo.example.com/.well-known/ai-plugin.json"),
-        ("https://example.com", "https://example.com/.well-known/ai-plugin.json"),
-        ("https://example.com/", "https://example.com/.well-known/ai-plugin.json"),
-        ("http://example.com", "http://example.com/.well-known/ai-plugin.json"),
-        ("http://localhost:8001", "http://localhost:8001/.well-known/ai-plugin.json"),
-        ("localhost:8001", "http://localhost:8001/.well-known/ai-plugin.json"),
-        ("127.0.0.1:8001/", "http://127.0.0.1:8001/.well-known/ai-plugin.json"),
-        ("https://example.com/plugin/manifest.json", "https://example.com/plugin/manifest.json"),
-        ("https://example.com/ai-plugin.JSON?v=2", "https://example.com/ai-plugin.JSON?v=2"),
-        (
-            "example.com/.well-known/ai-plugin.json",
-            "https://example.com/.well-known/ai-plugin.json",
-        ),
-        ("https://example.com/#top", "https://example.com/.well-known/ai-plugin.json"),
-    ],
-)
-def test_manifest_url_for_what_people_type(target, expected):
-    assert manifest_url_for(target) == expected
-
-
-@pytest.mark.parametrize(
-    "target",
-    [
-        "",
-        "   ",
-        None,
-        "ftp://example.com",
-        "file:///etc/passwd",
-        "https://user:secret@example.com",
-        "https://example.com/about",
-        "exa mple.com",
-        "example.com\n/x",
-        "https://",
-        "http://[::1",
-        "https://example.com:port/",
-        "not a domain!",
-        "example." + "a" * 3000 + ".com",
-    ],
-)
-def test_manifest_url_for_refuses_unusable_input_with_a_clear_message(target):
-    with pytest.raises(ApplicationError) as caught:
-        manifest_url_for(target)
-    assert caught.value.message and len(caught.value.message) < 400
+LOCAL_MANIFEST_URL = "http://localhost:8001/.well-known/ai-plugin.json"
 
 
 # fetch_plugin ----------------------------------------------------------------------------------
@@ -98,7 +47,7 @@ def web(monkeypatch):
 
 
 def test_fetching_a_good_plugin_gives_both_documents_and_a_clean_report(web):
-    fetched = fetch_plugin("todo.example.com")
+    fetched = fetch_plugin(MANIFEST_URL)
     assert fetched.manifest_url == MANIFEST_URL and fetched.spec_url == SPEC_URL
     assert fetched.manifest_bytes == MANIFEST_BYTES and fetched.spec_bytes == SPEC_BYTES
     assert fetched.report.ok and fetched.report.findings == ()
@@ -112,7 +61,7 @@ def test_fetching_a_good_plugin_gives_both_documents_and_a_clean_report(web):
 
 def test_a_manifest_that_cannot_be_fetched_is_one_finding_and_nothing_more(web):
     web.pages[MANIFEST_URL] = FetchError("fetch.timeout", "It took too long. Make it faster.")
-    fetched = fetch_plugin("todo.example.com")
+    fetched = fetch_plugin(MANIFEST_URL)
     assert fetched.manifest_bytes is None and fetched.spec_bytes is None
     assert fetched.spec_url is None
     assert [f.as_dict() for f in fetched.report.findings] == [
@@ -132,7 +81,7 @@ def test_a_spec_that_cannot_be_fetched_is_reported_on_api_url_with_the_manifest_
     manifest["name_for_human"] = "The Todo List Plugin!"
     web.pages[MANIFEST_URL] = json.dumps(manifest).encode()
     del web.pages[SPEC_URL]
-    fetched = fetch_plugin("todo.example.com")
+    fetched = fetch_plugin(MANIFEST_URL)
     assert fetched.manifest_bytes is not None and fetched.spec_bytes is None
     assert fetched.spec_url == SPEC_URL
     assert [(f.code, f.field) for f in fetched.report.findings] == [
@@ -149,7 +98,7 @@ def test_a_spec_that_cannot_be_fetched_is_reported_on_api_url_with_the_manifest_
 )
 def test_the_spec_is_fetched_only_when_the_manifest_names_a_usable_url(web, manifest):
     web.pages[MANIFEST_URL] = manifest
-    fetched = fetch_plugin("todo.example.com")
+    fetched = fetch_plugin(MANIFEST_URL)
     assert len(web.calls) == 1 and fetched.spec_url is None
     assert not fetched.report.ok
     assert not [f for f in fetched.report.findings if f.code.startswith(("spec.", "fetch."))]
@@ -178,22 +127,33 @@ def test_local_development_relaxes_the_https_and_domain_rules(web, settings):
         logo_url="http://localhost:8001/logo.png",
     )
     web.pages = {
-        "http://localhost:8001/.well-known/ai-plugin.json": json.dumps(manifest).encode(),
+        LOCAL_MANIFEST_URL: json.dumps(manifest).encode(),
         "http://localhost:8001/openapi.yaml": SPEC_BYTES,
     }
-    fetched = fetch_plugin("http://localhost:8001", allow_localhost=True)
+    fetched = fetch_plugin(LOCAL_MANIFEST_URL, allow_localhost=True)
     assert [f.code for f in fetched.report.findings] == ["spec.oauth"]
     assert [allow for _, _, allow in web.calls] == [True, True]
 
-    fetched = fetch_plugin("http://localhost:8001")  # the setting decides when not told
+    fetched = fetch_plugin(LOCAL_MANIFEST_URL)  # the setting decides when not told
     assert [f.code for f in fetched.report.findings] == ["spec.oauth"]
 
-    fetched = fetch_plugin("http://localhost:8001", allow_localhost=False)
+    fetched = fetch_plugin(LOCAL_MANIFEST_URL, allow_localhost=False)
     assert web.calls[-1][2] is False
     assert {f.code for f in fetched.report.findings} >= {"manifest.https"}
 
 
 def test_a_bad_target_raises_before_anything_is_fetched(web):
     with pytest.raises(ApplicationError):
-        fetch_plugin("ftp://todo.example.com")
+        fetch_plugin(parse_target("ftp://todo.example.com").manifest_url)
     assert web.calls == []
+
+
+def test_checking_is_announced_once_both_documents_are_in(web):
+    fetches_before_checking = []
+    fetch_plugin(MANIFEST_URL, on_checking=lambda: fetches_before_checking.append(len(web.calls)))
+    assert fetches_before_checking == [2]
+
+    web.pages[MANIFEST_URL] = FetchError("fetch.timeout", "It took too long. Make it faster.")
+    fetches_before_checking.clear()
+    fetch_plugin(MANIFEST_URL, on_checking=lambda: fetches_before_checking.append(len(web.calls)))
+    assert fetches_before_checking == []

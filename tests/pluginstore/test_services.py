@@ -48,6 +48,35 @@ def test_registering_fetches_checks_and_stores_an_unverified_plugin(
 
 
 @pytest.mark.django_db
+def test_a_job_is_fetching_while_documents_download_then_checking_while_checked(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from pluginstore.models import FetchJob
+    from pluginstore.services import registration
+
+    states = []
+
+    def documents():
+        states.append(FetchJob.objects.get().state)
+        return manifest_for("todo.example.com"), spec_for()
+
+    def checking(job_id):
+        real_checking(job_id)
+        states.append(FetchJob.objects.get(pk=job_id).state)
+
+    real_checking = registration._fetch_job_checking
+    monkeypatch.setattr(registration, "_fetch_job_checking", checking)
+    fake_fetch(monkeypatch, documents)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.plugin_registration_start(
+            user=DeveloperFactory(), target="todo.example.com", category="retrieval"
+        )
+    job.refresh_from_db()
+    assert states == [FetchJobState.FETCHING, FetchJobState.CHECKING]
+    assert job.state == FetchJobState.DONE
+
+
+@pytest.mark.django_db
 def test_registration_with_errors_still_stores_the_version_with_its_findings(
     monkeypatch, django_capture_on_commit_callbacks
 ):

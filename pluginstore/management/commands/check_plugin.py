@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import ApplicationError
 from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES
+from core.hosts import parse_target
 from pluginstore.checks import CheckReport, build_report
 from pluginstore.fetching import fetch_plugin
 
@@ -57,9 +58,10 @@ class Command(BaseCommand):
                     returncode=USAGE_ERROR,
                 )
             try:
-                fetched = fetch_plugin(target)
+                manifest_url = parse_target(target).manifest_url
             except ApplicationError as error:
                 raise CommandError(error.message, returncode=USAGE_ERROR) from None
+            fetched = fetch_plugin(manifest_url)
             report, source = fetched.report, fetched.manifest_url
 
         if options["json"]:
