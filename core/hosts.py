@@ -2,7 +2,8 @@
 
 - `canonical_host`: the form every comparison uses (lower-case ASCII, IDNA for Unicode names,
   no trailing dot);
-- `is_local_host`: the two exact spellings local development uses, localhost and 127.0.0.1;
+- `is_local_host`: the two exact spellings local development uses, localhost and 127.0.0.1, and
+  `local_development`: whether this site allows them at all (only under `make run`);
 - `root_domain` and `on_domain`: a host without its "www.", and whether a host is that domain
   or under it;
 - `is_http_url`, `url_host`, `url_port`: reading an absolute http(s) URL;
@@ -19,6 +20,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -46,6 +48,11 @@ def canonical_host(host: str) -> str:
 def is_local_host(host: str) -> bool:
     """Whether host is localhost or 127.0.0.1, the two spellings local development may use."""
     return host in _LOCAL_HOSTS
+
+
+def local_development() -> bool:
+    """Whether localhost plugins and plain http are allowed (PLUGINSTORE_ALLOW_LOCALHOST)."""
+    return bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False))
 
 
 def is_ip_address(host: str) -> bool:

@@ -15,10 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES, FetchError, fetch_url
-from core.hosts import is_local_host, url_host
+from core.hosts import is_local_host, local_development, url_host
 from core.text import clip
 from pluginstore.checks import CheckReport, Finding, build_report
 from pluginstore.checks.documents import read_manifest
@@ -51,7 +49,7 @@ def fetch_plugin(
     job page's "Checking" step); not at all when the manifest could not be fetched.
     """
     if allow_localhost is None:
-        allow_localhost = bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False))
+        allow_localhost = local_development()
     local = allow_localhost and is_local_host(url_host(manifest_url))
     try:
         manifest_bytes = fetch_url(

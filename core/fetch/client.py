@@ -10,13 +10,11 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from django.conf import settings
-
 from core.fetch.errors import FetchError, bad_url, timed_out
 from core.fetch.limits import FETCH_DEADLINE_SECONDS, MAX_REDIRECTS
 from core.fetch.transport import request, resolve_public
 from core.fetch.urls import parse_url
-from core.hosts import on_domain, root_domain
+from core.hosts import local_development, on_domain, root_domain
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,7 @@ class FetchResult:
 
 
 def _local_development(allow_localhost: bool | None) -> bool:
-    if allow_localhost is None:
-        return bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False))
-    return allow_localhost
+    return local_development() if allow_localhost is None else allow_localhost
 
 
 def fetch_url(

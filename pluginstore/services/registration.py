@@ -4,7 +4,6 @@ import functools
 import hashlib
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,7 +11,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.fetch import check_url
-from core.hosts import PluginTarget, is_local_host, parse_target, url_host
+from core.hosts import PluginTarget, is_local_host, local_development, parse_target, url_host
 from core.queue import enqueue_on_commit, task_named
 from pluginstore import fetching, permissions
 from pluginstore.checks import check_plugin
@@ -44,7 +43,7 @@ def plugin_domain_for(manifest_url: str) -> str:
 
 def _refuse_unfetchable(target: PluginTarget) -> None:
     """Refuse now, rather than after a queued job, what the fetch would refuse before connecting."""
-    if target.is_local and not settings.PLUGINSTORE_ALLOW_LOCALHOST:
+    if target.is_local and not local_development():
         raise ApplicationError(
             "Localhost plugins can be registered only in local development. "
             "Deploy your plugin to a public HTTPS domain and register that domain."
@@ -125,7 +124,7 @@ def fetch_job_run(*, job_id: int) -> FetchJob:
     local = is_local_host(url_host(job.target))
     fetched = fetching.fetch_plugin(
         job.target,
-        allow_localhost=settings.PLUGINSTORE_ALLOW_LOCALHOST and local,
+        allow_localhost=local_development() and local,
         on_checking=functools.partial(_fetch_job_checking, job_id),
     )
     findings = [finding.as_dict() for finding in fetched.report.findings]

@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import ApplicationError
 from core.fetch import MANIFEST_MAX_BYTES, SPEC_MAX_BYTES
-from core.hosts import parse_target
+from core.hosts import local_development, parse_target
 from pluginstore.checks import CheckReport, build_report
 from pluginstore.fetching import fetch_plugin
 
@@ -81,7 +80,7 @@ class Command(BaseCommand):
         return build_report(
             manifest_bytes,
             spec_bytes,
-            local_development=bool(getattr(settings, "PLUGINSTORE_ALLOW_LOCALHOST", False)),
+            local_development=local_development(),
             check_spec_document=spec_bytes is not None,
         )
 
