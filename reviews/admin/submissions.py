@@ -1,4 +1,4 @@
-"""The reviewer's queue and submission page: the list, the decision buttons, replies, ban appeals."""
+"""The reviewer's queue and submission page: the list, decision buttons, replies, appeals."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
