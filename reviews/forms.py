@@ -1,6 +1,7 @@
 from django import forms
 
-from reviews.models import CannedReason, Criterion, CriterionOutcome
+from inbox.services import REPLY_MAX_LENGTH
+from reviews.models import NOTE_MAX_LENGTH, CannedReason, Criterion, CriterionOutcome
 
 
 class ReviewDecisionForm(forms.Form):
@@ -19,13 +20,13 @@ class ReviewDecisionForm(forms.Form):
     developer_note = forms.CharField(
         label="Note for the developer",
         required=False,
-        max_length=5000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     private_note = forms.CharField(
         label="Private note (reviewers only)",
         required=False,
-        max_length=5000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -62,7 +63,7 @@ class SubmissionReplyForm(forms.Form):
 
     body = forms.CharField(
         label="Reply to the developer",
-        max_length=4000,
+        max_length=REPLY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         help_text="Sent to the plugin's Help > Messages thread and by email.",
     )

@@ -15,6 +15,10 @@ from reviews.choices import (
 )
 from reviews.permissions import can_decide, can_review, can_withdraw
 
+# The longest note a developer or reviewer may write (to the reviewer, to the developer, private,
+# an audit reason); forms, services and the bot all read it from here.
+NOTE_MAX_LENGTH = 5000
+
 
 # Transition permissions ask the named rules, which take the submission and know no models.
 def _may_review(instance: "Submission", user) -> bool:
@@ -61,11 +65,11 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Written by the developer when submitting, for the reviewer.
-    note_to_reviewer = models.TextField(blank=True, max_length=5000)
+    note_to_reviewer = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     # Sent to the developer with the decision.
-    developer_note = models.TextField(blank=True, max_length=5000)
+    developer_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     # Reviewers only; never shown to the developer.
-    reviewer_private_note = models.TextField(blank=True, max_length=5000)
+    reviewer_private_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -225,7 +229,7 @@ class SubmissionEvent(models.Model):
     )
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16)
-    reason = models.TextField(blank=True, max_length=5000)
+    reason = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -279,7 +283,7 @@ class SubmissionConversation(models.Model):
     )
     checks_run = models.PositiveSmallIntegerField(default=0)
     confirmed_criteria = models.JSONField(default=list, blank=True)
-    note = models.TextField(blank=True, max_length=5000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     submission = models.ForeignKey(
         Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -29,6 +29,7 @@ from pluginstore import services as plugin_services
 from pluginstore.models import Plugin
 from reviews import permissions, selectors
 from reviews.models import (
+    NOTE_MAX_LENGTH,
     OPEN_STATES,
     Criterion,
     CriterionOutcome,
@@ -38,7 +39,6 @@ from reviews.models import (
     SubmissionState,
 )
 
-NOTE_MAX_LENGTH = 5000
 DECISION_FIELDS = ["state", "decided_at", "decided_by", "developer_note", "reviewer_private_note"]
 
 CriterionResults = dict[str, tuple[str, str] | str]

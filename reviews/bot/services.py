@@ -21,6 +21,7 @@ from pluginstore.models import FetchJobState, Plugin
 from pluginstore.permissions import can_manage
 from reviews import services as review_services
 from reviews.models import (
+    NOTE_MAX_LENGTH,
     OPEN_STATES,
     BotStep,
     Criterion,
@@ -61,7 +62,6 @@ BOT_CRITERIA: tuple[tuple[str, str], ...] = (
     ),
 )
 BOT_CRITERION_IDS = tuple(str(c) for c, _ in BOT_CRITERIA)
-NOTE_MAX_LENGTH = review_services.NOTE_MAX_LENGTH
 
 
 def plugin_blocker(user: User, plugin: Plugin, open_state: str | None) -> str:
