@@ -60,6 +60,21 @@ def _refuse_remote(uri: str) -> object:
     raise Unresolvable(ref=uri)
 
 
+class _RefuseEveryScheme(dict):
+    """Resolver handlers that refuse a $ref of any scheme, the empty one included.
+
+    jsonschema_path looks a $ref's URI scheme up in its handlers and opens any scheme it does
+    not find there with urllib.request.urlopen, so a handlers dict that names schemes (or the
+    "<all_urls>" key it does not read) still lets file:// and http(s):// through.
+    """
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> object:
+        return _refuse_remote
+
+
 class _LocalRefsOnly:
     """Never follow a $ref outside the document, and don't cache validators forever.
 
@@ -68,7 +83,7 @@ class _LocalRefsOnly:
     lru_cache keyed on the validator, which would keep every checked spec alive in a worker.
     """
 
-    resolver_handlers = {"<all_urls>": _refuse_remote}
+    resolver_handlers = _RefuseEveryScheme()
 
     def iter_errors(self) -> Iterator:
         yield from self.schema_validator.iter_errors(self.schema)

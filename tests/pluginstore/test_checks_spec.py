@@ -221,20 +221,39 @@ def test_a_missing_info_object_is_invalid():
         "#/components/schemas/Nowhere",
     ],
 )
-def test_refs_outside_the_document_are_refused_and_never_fetched(ref, monkeypatch):
+@pytest.mark.parametrize("place", ["schema", "path item", "parameter", "response"])
+def test_refs_outside_the_document_are_refused_and_never_fetched(ref, place, monkeypatch):
     opened = []
 
     def no_network(url, *args, **kwargs):
         opened.append(url)
         raise OSError("no network in tests")
 
+    # Every urlopen the validator's libraries could reach, under each name they import it as.
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     monkeypatch.setattr("jsonschema_path.handlers.urllib.urlopen", no_network)
+    monkeypatch.setattr("jsonschema_path.retrievers.urlopen", no_network)
     spec = good_spec()
-    schema = operation(spec)["responses"]["200"]["content"]["application/json"]
-    schema["schema"] = {"$ref": ref}
+    if place == "schema":
+        schema = operation(spec)["responses"]["200"]["content"]["application/json"]
+        schema["schema"] = {"$ref": ref}
+    elif place == "path item":
+        spec["paths"]["/elsewhere"] = {"$ref": ref}
+    elif place == "parameter":
+        operation(spec)["parameters"] = [{"$ref": ref}]
+    else:
+        operation(spec)["responses"]["404"] = {"$ref": ref}
     assert "$ref" in openapi_error(spec)
     assert opened == []
+
+
+def test_a_file_ref_is_not_read_into_the_spec(tmp_path):
+    """A $ref to a file on the checking server is refused, not read (it made the spec valid)."""
+    elsewhere = tmp_path / "operations.json"
+    elsewhere.write_text(json.dumps({"get": operation(good_spec())}))
+    spec = good_spec()
+    spec["paths"]["/elsewhere"] = {"$ref": elsewhere.as_uri()}
+    assert "cannot be followed" in openapi_error(spec)
 
 
 def test_a_self_referencing_schema_is_fine():
