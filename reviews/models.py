@@ -70,6 +70,8 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
     developer_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     # Reviewers only; never shown to the developer.
     reviewer_private_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    # Codes from reviews.risk, computed once when the version is filed; the queue shows them.
+    risk_flags = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["submitted_at", "id"]

@@ -27,7 +27,7 @@ from inbox.models import Notification
 from inbox.services import REPLY_MAX_LENGTH, notification_intent_create
 from pluginstore import services as plugin_services
 from pluginstore.models import Plugin
-from reviews import permissions, selectors
+from reviews import permissions, risk, selectors
 from reviews.models import (
     NOTE_MAX_LENGTH,
     OPEN_STATES,
@@ -206,6 +206,7 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
                 submitted_at=now,
                 due_at=now + datetime.timedelta(days=settings.REVIEW_TARGET_DAYS),
                 note_to_reviewer=note_to_reviewer,
+                risk_flags=risk.risk_flags(plugin=plugin, version=version),
             )
     except IntegrityError:
         raise ApplicationError(permissions.ALREADY_OPEN) from None
