@@ -1,90 +1,130 @@
-"""Django's Redis cache, made to degrade instead of failing the request when Redis does.
+"""Django's Redis cache, made to fall back to this process's memory instead of failing the
+request when Redis fails.
 
-The cache only ever holds copies (store counts and pages, the listing version, allauth's rate
-limit counters), so when Redis is down or frozen a request is better served without it than
-with a 500: reads miss, writes are dropped, and the page comes from the database. This is the
-same promise the outbox makes for the broker: an approval must not fail because Redis did.
+The cache holds copies (store counts and pages, the listing version) and allauth's small
+shared state: rate-limit counters, the locks around them, and used TOTP codes. A request is
+better served without Redis than with a 500, and sign-in must work while it is away.
 
-After one failure the backend stops asking Redis for `BREAK_SECONDS` (per process), so a
-frozen Redis costs one socket timeout every few seconds rather than one per cache call.
-While it is broken, allauth's login rate limits are not enforced (they live in the cache);
-that is the trade for sign-in working at all during the outage.
+Returning a made-up answer is not enough. `add` answering False says "someone holds this
+key already", which allauth reads as "limited" (its rate-limit lock) or "this code was
+used" (TOTP replay): with that fallback, Redis down meant nobody could sign in. So while
+Redis is away, every cache method (`add`, `get`, `set`, `incr`, `touch`, `has_key`, ...)
+is answered truthfully by a per-process in-memory cache instead:
+
+- limits hold per process: the sixth failed sign-in for one account within five minutes is
+  still refused by the process that counted the first five (a client spreading its attempts
+  over N processes gets up to N times the limit until Redis is back);
+- a used TOTP code is refused again by the process that accepted it;
+- store pages and counts are cached per process (the process that approves or bans bumps
+  its own listing version at once; the others serve their copy for at most its 60 s).
+
+After one failure the backend stops asking Redis for `BREAK_SECONDS`, so a frozen Redis
+costs one socket timeout every few seconds rather than one per cache call. The memory is
+emptied when an outage begins, so nothing from an earlier outage is served, and is no longer
+read once Redis answers again (its counters then count afresh). The outage state and the
+memory are shared by every thread of the process.
 """
 
 import logging
+import threading
 import time
 from functools import wraps
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 BREAK_SECONDS = 5.0
+# Enough for the store's pages and counts plus the rate-limit counters of a busy outage.
+FALLBACK_MAX_ENTRIES = 10_000
 
 
-def _degrades(default_from):
-    """Wrap a cache method: on a Redis error (or while broken) return `default_from(...)`."""
+class Outage:
+    """One process's view of one Redis: when to ask it again, and the memory used meanwhile."""
 
-    def decorate(method):
-        @wraps(method)
-        def wrapper(self, *args, **kwargs):
-            if time.monotonic() < self._broken_until:
-                return default_from(*args, **kwargs)
-            try:
-                return method(self, *args, **kwargs)
-            except RedisError as error:
-                self._broken_until = time.monotonic() + BREAK_SECONDS
-                logger.warning(
-                    "cache: Redis failed (%s: %s); serving without the cache for %.0f s",
-                    type(error).__name__,
-                    error,
-                    BREAK_SECONDS,
-                )
-                return default_from(*args, **kwargs)
+    def __init__(self, name: str, params: dict):
+        self.memory = LocMemCache(
+            f"core.cache.fallback:{name}",
+            {
+                "TIMEOUT": params.get("TIMEOUT", 300),
+                "KEY_PREFIX": params.get("KEY_PREFIX", ""),
+                "VERSION": params.get("VERSION", 1),
+                "KEY_FUNCTION": params.get("KEY_FUNCTION"),
+                "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES},
+            },
+        )
+        self.broken_until = 0.0
+        self.redis_answered = True  # since the last failure
+        self._lock = threading.Lock()
 
-        return wrapper
+    def broken(self) -> bool:
+        return time.monotonic() < self.broken_until
 
-    return decorate
+    def succeeded(self) -> None:
+        self.redis_answered = True
 
-
-def _none(*args, **kwargs):
-    return None
-
-
-def _false(*args, **kwargs):
-    return False
-
-
-def _get_default(key, default=None, version=None):
-    return default
-
-
-def _empty(*args, **kwargs):
-    return {}
+    def failed(self, error: Exception) -> None:
+        with self._lock:
+            if self.redis_answered:
+                # A new outage: start from an empty memory, never from the last outage's.
+                self.memory.clear()
+                self.redis_answered = False
+            self.broken_until = time.monotonic() + BREAK_SECONDS
+        logger.warning(
+            "cache: Redis failed (%s: %s); using this process's memory for %.0f s",
+            type(error).__name__,
+            error,
+            BREAK_SECONDS,
+        )
 
 
-def _incr_default(key, delta=1, version=None):
-    return delta
+_outages: dict[str, Outage] = {}
+_outages_lock = threading.Lock()
 
 
-def _set_many_default(data, *args, **kwargs):
-    return list(data)  # every key "failed", as Django's contract says
+def _outage_for(name: str, params: dict) -> Outage:
+    with _outages_lock:
+        if name not in _outages:
+            _outages[name] = Outage(name, params)
+        return _outages[name]
+
+
+def _falls_back(name: str):
+    """RedisCache's method `name`; on a Redis error, or while broken, the memory's instead."""
+    redis_method = getattr(RedisCache, name)
+
+    @wraps(redis_method)
+    def method(self, *args, **kwargs):
+        outage = self.outage
+        if outage.broken():
+            return getattr(outage.memory, name)(*args, **kwargs)
+        try:
+            result = redis_method(self, *args, **kwargs)
+        except RedisError as error:
+            outage.failed(error)
+            return getattr(outage.memory, name)(*args, **kwargs)
+        outage.succeeded()
+        return result
+
+    return method
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._broken_until = 0.0
+        # Django makes one backend per thread; the outage is one per process and Redis.
+        self.outage = _outage_for(f"{server}|{params.get('KEY_PREFIX', '')}", params)
 
-    add = _degrades(_false)(RedisCache.add)
-    get = _degrades(_get_default)(RedisCache.get)
-    set = _degrades(_none)(RedisCache.set)
-    touch = _degrades(_false)(RedisCache.touch)
-    delete = _degrades(_false)(RedisCache.delete)
-    get_many = _degrades(_empty)(RedisCache.get_many)
-    has_key = _degrades(_false)(RedisCache.has_key)
-    incr = _degrades(_incr_default)(RedisCache.incr)
-    set_many = _degrades(_set_many_default)(RedisCache.set_many)
-    delete_many = _degrades(_none)(RedisCache.delete_many)
-    clear = _degrades(_false)(RedisCache.clear)
+    add = _falls_back("add")
+    get = _falls_back("get")
+    set = _falls_back("set")
+    touch = _falls_back("touch")
+    delete = _falls_back("delete")
+    get_many = _falls_back("get_many")
+    has_key = _falls_back("has_key")
+    incr = _falls_back("incr")
+    set_many = _falls_back("set_many")
+    delete_many = _falls_back("delete_many")
+    clear = _falls_back("clear")

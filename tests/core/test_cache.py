@@ -1,9 +1,11 @@
-"""The Redis cache degrades instead of failing requests (core/cache.py)."""
+"""The Redis cache falls back to memory instead of failing requests (core/cache.py)."""
 
 import os
+import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from core import cache as resilient
@@ -43,13 +45,75 @@ def _count_connections(monkeypatch) -> list:
     return calls
 
 
-def test_with_redis_down_reads_miss_and_writes_are_dropped(dead_redis):
+def test_with_redis_down_the_cache_is_this_processs_memory(dead_redis):
+    """Every method answers as a real cache would: no made-up False that reads as "taken"."""
     assert cache.get("missing", "fallback") == "fallback"
-    cache.set("k", "v")  # no error
-    assert cache.get_many(["a", "b"]) == {}
+    cache.set("k", "v")
+    assert cache.get("k") == "v"
+    assert cache.has_key("k") is True
+    assert cache.touch("k", 30) is True
+    assert cache.add("k", "other") is False  # really there
+    assert cache.add("lock", True, 10) is True  # allauth's rate-limit lock can be had
+    assert cache.add("lock", True, 10) is False  # ...by one caller at a time
+    assert cache.delete("lock") is True
+    assert cache.add("lock", True, 10) is True
     assert cache.get_or_set("generation", 0, None) == 0
     assert cache.incr("generation") == 1
-    assert cache.add("k", "v") is False
+    assert cache.decr("generation") == 0
+    with pytest.raises(ValueError):
+        cache.incr("no-such-counter")  # Django's contract, as with Redis
+    assert cache.set_many({"a": 1, "b": 2}) == []
+    assert cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+    cache.delete_many(["a", "b"])
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.outage.broken()
+
+
+def test_every_method_that_reaches_redis_falls_back_to_memory():
+    """A method RedisCache adds later and this backend forgets would fail (or lie) again."""
+    redis_methods = {
+        name
+        for name, value in vars(RedisCache).items()
+        if callable(value) and not name.startswith("_")
+    }
+    wrapped = {
+        name
+        for name in redis_methods
+        if getattr(resilient.ResilientRedisCache, name) is not getattr(RedisCache, name)
+    }
+    no_io = {"close", "get_backend_timeout"}
+    assert redis_methods - no_io <= wrapped, redis_methods - no_io - wrapped
+
+
+def test_an_outage_starts_from_an_empty_memory_and_keeps_it_until_redis_answers(
+    dead_redis, monkeypatch
+):
+    cache.set("counted", 1)
+    outage = cache.outage
+    later = resilient.time.monotonic() + resilient.BREAK_SECONDS + 1
+    monkeypatch.setattr(resilient.time, "monotonic", lambda: later)
+    assert cache.get("counted") == 1  # Redis asked again, failed again: same outage, same memory
+
+    outage.succeeded()  # Redis answered once; the next failure is a new outage
+    monkeypatch.setattr(resilient.time, "monotonic", lambda: later + resilient.BREAK_SECONDS + 1)
+    assert cache.get("counted") is None
+
+
+def test_every_thread_of_the_process_shares_the_outage_and_its_memory(dead_redis):
+    cache.set("seen-by-all", "yes")
+    mine = caches["default"]
+    found = {}
+
+    def other_thread():
+        theirs = caches["default"]  # Django gives each thread a backend of its own
+        found["value"] = theirs.get("seen-by-all")
+        found["same"] = theirs.outage is mine.outage
+        found["instance"] = theirs is not mine
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found == {"value": "yes", "same": True, "instance": True}
 
 
 def test_after_a_failure_redis_is_left_alone_for_a_while(dead_redis, monkeypatch):
@@ -88,7 +152,7 @@ def test_a_frozen_redis_fails_one_call_and_the_page_is_still_served(settings, cl
         settings.CACHES = _redis_cache(f"redis://127.0.0.1:{port}/0", timeout=0.3)
         response = client.get(reverse("store:list"))
         assert response.status_code == 200
-        assert resilient.time.monotonic() < cache._broken_until
+        assert cache.outage.broken()
 
 
 @pytest.mark.redis
@@ -97,5 +161,5 @@ def test_with_redis_up_it_is_an_ordinary_cache(settings):
     settings.CACHES = _redis_cache(url)
     cache.set("pluginstore-cache-test", {"n": 1}, 30)
     assert cache.get("pluginstore-cache-test") == {"n": 1}
-    assert cache._broken_until == 0.0
+    assert not cache.outage.broken()
     cache.delete("pluginstore-cache-test")
