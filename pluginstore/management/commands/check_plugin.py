@@ -45,7 +45,7 @@ class Command(BaseCommand):
         target: str = options["target"]
         spec_path: str | None = options["spec"]
         path = Path(target)
-        if path.exists():
+        if _is_file_target(path):
             report, source = self._check_files(path, spec_path), str(path)
         else:
             if target.startswith(("/", "./", "../", "~", ".\\")):
@@ -105,6 +105,15 @@ class Command(BaseCommand):
             f"{errors} error{'' if errors == 1 else 's'}, "
             f"{warnings} warning{'' if warnings == 1 else 's'}"
         )
+
+
+def _is_file_target(path: Path) -> bool:
+    """Whether TARGET names something on disk; a name no file can have (too long, a NUL, an
+    unpaired surrogate) is not one, and then it is read as a domain or URL and refused there."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _read(path: Path, max_bytes: int, what: str) -> bytes:
