@@ -4,6 +4,10 @@ The rules take users and requests and import no model of this app: DeveloperAcce
 transitions ask can_decide_developer_access for their permission.
 """
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+
 from accounts.choices import AccountType
 
 
@@ -44,3 +48,13 @@ def is_reviewer(user) -> bool:
         and user.is_staff
         and user.has_perm("pluginstore.review_plugin")
     )
+
+
+def must_enrol_second_factor(user) -> bool:
+    """Where the site requires it (PLUGINSTORE_STAFF_REQUIRE_MFA, always in production), a
+    staff account acts in the admin only once it has an authenticator app (TOTP)."""
+    if not getattr(settings, "PLUGINSTORE_STAFF_REQUIRE_MFA", False):
+        return False
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])

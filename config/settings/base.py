@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address behind PLUGINSTORE_TRUSTED_PROXY_HOPS proxies, derived once.
+    "core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor are sent to enrol before the admin lets them act.
+    "accounts.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +104,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/store/"
 
 # django-allauth: email is the identity; it must be verified before signing in.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # its get_client_ip keys every limit
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -274,6 +279,14 @@ PLUGINSTORE_BILLING_BACKEND = env(
 )
 UNVERIFIED_DEVELOPER_LIMIT = 100
 REVIEW_TARGET_DAYS = 7
+# How many proxies of ours (load balancer, CDN) stand in front of the web processes, each
+# appending the address it got the request from to X-Forwarded-For. The client is that many
+# entries from the right (core/middleware.py); every rate limit keys on it. 0 (the default)
+# trusts no header: set it only when every request reaches gunicorn through those proxies.
+PLUGINSTORE_TRUSTED_PROXY_HOPS = env.int("PLUGINSTORE_TRUSTED_PROXY_HOPS", default=0)
+# Staff must enrol an authenticator app before the admin lets them act (accounts/middleware.py).
+# Always on in production; local development and the tests turn it off.
+PLUGINSTORE_STAFF_REQUIRE_MFA = env.bool("PLUGINSTORE_STAFF_REQUIRE_MFA", default=True)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-dev-only-not-secret-pluginstore-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 PLUGINSTORE_ALLOW_LOCALHOST = env.bool("PLUGINSTORE_ALLOW_LOCALHOST", default=True)
+# Optional here, so the demo reviewer and admin sign straight into the admin.
+PLUGINSTORE_STAFF_REQUIRE_MFA = env.bool("PLUGINSTORE_STAFF_REQUIRE_MFA", default=False)
 
 # The demo plugin (and any plugin a developer runs locally) serves its logo over plain http.
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,8 @@ if not SECRET_KEY.strip():
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 PLUGINSTORE_ALLOW_LOCALHOST = False
+# Staff enrol an authenticator app before acting in the admin, whatever the environment says.
+PLUGINSTORE_STAFF_REQUIRE_MFA = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -26,6 +26,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PLUGINSTORE_ALLOW_LOCALHOST = False
+# Off, so the browser journeys and the security suite sign reviewers straight into the admin;
+# tests/security/test_staff_mfa.py turns it on.
+PLUGINSTORE_STAFF_REQUIRE_MFA = False
 TEST_DATABASE_PREFIX = "test_pluginstore_"
 
 if "DATABASE_URL" in os.environ:
