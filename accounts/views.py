@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors
@@ -16,7 +19,7 @@ from core.exceptions import ApplicationError
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
@@ -35,10 +38,11 @@ def profile(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def upgrade_to_plus(request):
     if not can_upgrade_to_plus(request.user):
-        messages.info(request, "Your account already has Plus.")
+        if request.method != "HEAD":  # a HEAD leaves no message behind for the next page
+            messages.info(request, "Your account already has Plus.")
         return redirect("profile")
     if request.method == "POST":
         try:
@@ -47,17 +51,22 @@ def upgrade_to_plus(request):
             messages.error(request, error.message)
             return redirect("upgrade")
         messages.success(request, "Welcome to Plus: you can now install approved plugins.")
-        return redirect(request.POST["next"] if _safe_next(request) else "profile")
+        return HttpResponseRedirect(_safe_next(request) or reverse("profile"))
     return render(request, "accounts/upgrade.html", {"billing": get_billing()})
 
 
-def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
+def _safe_next(request) -> str | None:
+    """The posted `next` when it is a path on this site, else None.
 
-    next_url = request.POST.get("next")
-    return bool(next_url) and url_has_allowed_host_and_scheme(
+    Only a path: redirect() reads any other text ("foo") as a view name to reverse, and an
+    unknown one was a 500 after the upgrade had already happened.
+    """
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    ):
+        return next_url
+    return None
 
 
 @login_required

@@ -115,6 +115,17 @@ def test_the_upgrade_returns_to_a_safe_next_page_only(client):
     assert response["Location"] == "/store/"
 
 
+@pytest.mark.parametrize("next_url", ["foo", "profile", "store:list", "\ufffd", "%00", "."])
+def test_an_upgrade_with_a_next_that_is_not_a_path_goes_to_the_profile(client, next_url):
+    """redirect() took such text for a view name: a 500 after the upgrade (found by fuzzing)."""
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/accounts/upgrade/", {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/profile/"
+    assert _reload(user).account_type == AccountType.PLUS
+
+
 def test_a_plus_user_is_sent_back_from_the_upgrade_page(client):
     client.force_login(PlusUserFactory())
     response = client.get("/accounts/upgrade/", follow=True)
