@@ -7,7 +7,7 @@ from accounts.services import (
     developer_access_grant,
     user_set_account_type,
 )
-from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
+from core.admin import ActionSelectionMixin, ReadOnlyAdminMixin, ServiceFSMAdminMixin
 from core.exceptions import ApplicationError
 
 
@@ -25,7 +25,7 @@ class AccountTypeChangeInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ActionSelectionMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "display_name", "account_type", "is_staff", "is_active", "date_joined")
     list_filter = ("account_type", "is_staff", "is_superuser", "is_active", "groups")

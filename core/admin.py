@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,7 +40,26 @@ class TransitionBlock:
     transitions: list[AdminTransition]
 
 
-class ServiceFSMAdminMixin:
+class ActionSelectionMixin:
+    """Changelist actions run only on a selection of real ids.
+
+    Django filters ``pk__in=<the posted _selected_action values>``, and a value that is no id
+    of the model (text, a NUL) raised ValueError there: a 500 instead of a refusal.
+    """
+
+    def response_action(self, request: HttpRequest, queryset):
+        pk = self.model._meta.pk  # type: ignore[attr-defined]
+        try:
+            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                pk.get_prep_value(pk.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            # None makes the changelist redirect back to itself with nothing changed.
+            messages.warning(request, "Select items from the list to run an action on them.")
+            return None
+        return super().response_action(request, queryset)  # type: ignore[misc]
+
+
+class ServiceFSMAdminMixin(ActionSelectionMixin):
     """Transition buttons and forms on a change page, each running the app's service.
 
     Subclasses declare ``fsm_fields`` (the model's FSM fields), ``fsm_services``
@@ -229,11 +249,14 @@ class ServiceFSMAdminMixin:
             and self.run_fsm_service(request, obj, transition, form.cleaned_data)
         ):
             return HttpResponseRedirect(self._change_url(obj))
+        described = self._describe(transition)
         context = {
             **self.admin_site.each_context(request),
+            # The page's name for the browser tab (templates/admin/base_site.html).
+            "title": f"{described.label}: {obj}",
             "opts": self.opts,
             "original": obj,
-            "transition": self._describe(transition),
+            "transition": described,
             "transition_form": form,
         }
         return TemplateResponse(request, self.transition_form_template, context)
@@ -253,7 +276,7 @@ class ServiceFSMAdminMixin:
         )
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(ActionSelectionMixin):
     """Records nobody edits in the admin: audit rows, immutable versions, job logs."""
 
     def has_add_permission(self, request, obj=None) -> bool:

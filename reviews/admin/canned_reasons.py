@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from core.admin import ActionSelectionMixin
 from reviews.models import CannedReason
 
 
 @admin.register(CannedReason)
-class CannedReasonAdmin(admin.ModelAdmin):
+class CannedReasonAdmin(ActionSelectionMixin, admin.ModelAdmin):
     list_display = ("criterion", "title")
     list_filter = ("criterion",)
     search_fields = ("title", "text")

@@ -29,7 +29,8 @@ from accounts.services import (
     developer_access_grant,
     developer_access_request_create,
 )
-from core.admin import ServiceFSMAdminMixin
+from core.admin import ActionSelectionMixin, ServiceFSMAdminMixin
+from reviews.models import CannedReason
 from tests.factories import PlusUserFactory, UserFactory, make_reviewer
 
 
@@ -341,3 +342,45 @@ def test_a_button_without_help_text_has_no_tooltip(client):
     assert 'value="grant">' in page  # "Grant developer access" has no help text
     assert 'title="None"' not in page
     assert 'title="The user keeps their account type' in page  # "Decline" has
+
+
+# Changelist actions on a selection that is not ids
+
+
+def _our_model_admins():
+    root = Path(settings.BASE_DIR)
+    for model, model_admin in admin.site._registry.items():
+        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(root):
+            yield model, model_admin
+
+
+def test_every_admin_of_our_models_checks_the_selection_of_its_actions():
+    admins = dict(_our_model_admins())
+    assert len(admins) >= 8
+    unchecked = [
+        model._meta.label
+        for model, model_admin in admins.items()
+        if not isinstance(model_admin, ActionSelectionMixin)
+    ]
+    assert not unchecked, f"admins without core.admin.ActionSelectionMixin: {unchecked}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("selected", ["x", "\x00", "1e5", "A" * 10_000])
+def test_an_action_on_a_selection_that_is_no_id_is_refused_not_a_500(selected):
+    """Django filtered pk__in=<the posted values> and raised ValueError (found by fuzzing)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    canned = CannedReason.objects.create(criterion="C1", title="Policy", text="Breaks it.")
+    for model, model_admin in _our_model_admins():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        actions = list(model_admin.get_actions(client.get(url).wsgi_request))
+        if not actions:
+            continue
+        count = model._default_manager.count()
+        response = client.post(
+            url, {"action": actions[0], "index": "0", "_selected_action": [selected]}
+        )
+        assert response.status_code == 302, (url, response.status_code)
+        assert model._default_manager.count() == count
+    assert CannedReason.objects.filter(pk=canned.pk).exists()
