@@ -11,18 +11,15 @@ notice is stored as the notification's context (dates as ISO text, as DjangoJSON
 them) and read back by its template on delivery; delivery reads the stored dict, not the
 notice, so rows written before a field was added still render.
 
-Nothing here imports another app: the inbox sits below accounts, pluginstore and reviews.
+The record a kind is declared as (Notice, with its type checks) is in inbox.notices. Nothing
+here imports another app: the inbox sits below accounts, pluginstore and reviews.
 """
 
-import dataclasses
 import datetime
-import functools
-import types
-import typing
-from typing import Any, ClassVar
 
 from django.db import models
-from django.utils.dateparse import parse_datetime
+
+from inbox.notices import Notice, ThreadKind, Typed, typed
 
 
 class NotificationKind(models.TextChoices):
@@ -37,95 +34,19 @@ class NotificationKind(models.TextChoices):
     TESTER_INVITED = "tester_invited", "Invited as a tester"
     REVIEWER_REPLY = "reviewer_reply", "Reply from a reviewer"
     ACCOUNT_TYPE_CHANGED = "account_type_changed", "Account type changed"
-
-
-class ThreadKind(models.TextChoices):
-    PLUGIN = "plugin", "Plugin"
-    ACCOUNT = "account", "Account notices"
-
-
-def _matches(value: Any, hint: Any) -> bool:
-    """isinstance() for the few annotations notices use: X, X | None, tuple[X, ...]."""
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        return any(_matches(value, arg) for arg in typing.get_args(hint))
-    if origin is tuple:
-        item, _ellipsis = typing.get_args(hint)
-        return isinstance(value, tuple) and all(_matches(v, item) for v in value)
-    if hint is type(None):
-        return value is None
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
-
-
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Typed:
-    """A frozen record whose constructor checks each field against its annotation."""
-
-    def __post_init__(self) -> None:
-        hints = _hints(type(self))
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if not _matches(value, hints[field.name]):
-                expected = getattr(hints[field.name], "__name__", hints[field.name])
-                raise TypeError(
-                    f"{type(self).__name__}.{field.name} must be {expected}, "
-                    f"not {type(value).__name__} ({value!r:.80})"
-                )
-
-
-N = typing.TypeVar("N", bound=Typed)
-
-
-@typing.dataclass_transform(frozen_default=True, kw_only_default=True)
-def _typed(cls: type[N]) -> type[N]:
-    """Make the class a frozen, keyword-only dataclass (a missing or unknown field is a
-    TypeError) that checks its fields' types."""
-    return dataclasses.dataclass(frozen=True, kw_only=True)(cls)
-
-
-@_typed
-class Notice(Typed):
-    """The fields of one notification kind. Each subclass declares one kind."""
-
-    kind: ClassVar[NotificationKind]
-    # PLUGIN: the plugin's thread when the recipient owns the plugin (the caller says so by
-    # passing thread_plugin_id), else Account notices. ACCOUNT: always Account notices.
-    thread: ClassVar[ThreadKind]
-    # A str.format() pattern over the fields; override event_key() when one pattern won't do.
-    key: ClassVar[str]
-    template: ClassVar[str]
-
-    def event_key(self) -> str:
-        """What happened, unique per event: one notification per event and recipient."""
-        return self.key.format_map(self.fields())
-
-    def fields(self) -> dict[str, Any]:
-        """The fields as the notification's context (nested records become dicts)."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def template_context(cls, stored: dict[str, Any]) -> dict[str, Any]:
-        """A stored context for the template, its datetime fields back as datetimes."""
-        context = dict(stored)
-        hints = _hints(cls)
-        for field in dataclasses.fields(cls):
-            value = context.get(field.name)
-            if isinstance(value, str) and _matches(datetime.datetime.min, hints[field.name]):
-                context[field.name] = parse_datetime(value) or value
-        return context
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    CHANGES_REMINDER = "changes_reminder", "Changes requested: reminder"
+    CHANGES_EXPIRED = "changes_expired", "Changes requested: no answer in time"
+    CHANGES_ANSWERED = "changes_answered", "Back in the review queue"
+    DEVELOPER_REPLIED = "developer_replied", "A developer replied"
+    DEVELOPER_NEW_VERSION = "developer_new_version", "A developer fetched a new version"
+    BAN_APPEALED = "ban_appealed", "Ban appeal"
 
 
 # Submissions: to the plugin's owner, one per submission and state ----------------------------
 
 
-@_typed
+@typed
 class FailedCriterion(Typed):
     """One failed review criterion as a rejection lists it: "C9: text (note)"."""
 
@@ -134,7 +55,7 @@ class FailedCriterion(Typed):
     note: str
 
 
-@_typed
+@typed
 class SubmissionReceived(Notice):
     kind = NotificationKind.SUBMISSION_RECEIVED
     thread = ThreadKind.PLUGIN
@@ -150,7 +71,7 @@ class SubmissionReceived(Notice):
     expected_at: datetime.datetime | None
 
 
-@_typed
+@typed
 class ReviewStarted(Notice):
     kind = NotificationKind.REVIEW_STARTED
     thread = ThreadKind.PLUGIN
@@ -164,7 +85,7 @@ class ReviewStarted(Notice):
     version_number: int
 
 
-@_typed
+@typed
 class Approved(Notice):
     kind = NotificationKind.APPROVED
     thread = ThreadKind.PLUGIN
@@ -178,7 +99,7 @@ class Approved(Notice):
     developer_note: str
 
 
-@_typed
+@typed
 class Rejected(Notice):
     kind = NotificationKind.REJECTED
     thread = ThreadKind.PLUGIN
@@ -193,7 +114,7 @@ class Rejected(Notice):
     developer_note: str
 
 
-@_typed
+@typed
 class ReviewerReply(Notice):
     """A reviewer's answer: a reply on a submission (submission_id, version_number and a fresh
     reply_id, since the reply has no row of its own), or an appeal answered with "Keep the
@@ -226,10 +147,81 @@ class ReviewerReply(Notice):
         return f"submission:{self.submission_id}:reply:{self.reply_id}"
 
 
+# Requests for changes: to the owner, one of each per request (request_number counts them) ----
+
+
+@typed
+class ChangesRequested(Notice):
+    kind = NotificationKind.CHANGES_REQUESTED
+    thread = ThreadKind.PLUGIN
+    key = "submission:{submission_id}:changes-requested:{request_number}"
+    template = "inbox/messages/changes_requested.txt"
+
+    plugin_id: int
+    plugin_name: str
+    submission_id: int
+    version_number: int
+    request_number: int
+    note: str
+    due_at: datetime.datetime
+
+
+@typed
+class ChangesReminder(Notice):
+    kind = NotificationKind.CHANGES_REMINDER
+    thread = ThreadKind.PLUGIN
+    key = "submission:{submission_id}:changes-reminder:{request_number}"
+    template = "inbox/messages/changes_reminder.txt"
+
+    plugin_id: int
+    plugin_name: str
+    submission_id: int
+    version_number: int
+    request_number: int
+    note: str
+    due_at: datetime.datetime
+
+
+@typed
+class ChangesExpired(Notice):
+    """No answer by the deadline: the submission is rejected. Keyed as Rejected is, so a
+    submission's rejection is told once whichever way it came."""
+
+    kind = NotificationKind.CHANGES_EXPIRED
+    thread = ThreadKind.PLUGIN
+    key = "submission:{submission_id}:rejected"
+    template = "inbox/messages/changes_expired.txt"
+
+    plugin_id: int
+    plugin_name: str
+    submission_id: int
+    version_number: int
+    note: str
+    due_at: datetime.datetime
+
+
+@typed
+class ChangesAnswered(Notice):
+    """The developer's reply or new version put the submission back in the queue."""
+
+    kind = NotificationKind.CHANGES_ANSWERED
+    thread = ThreadKind.PLUGIN
+    key = "submission:{submission_id}:answered:{request_number}"
+    template = "inbox/messages/changes_answered.txt"
+
+    plugin_id: int
+    plugin_name: str
+    submission_id: int
+    version_number: int
+    request_number: int
+    new_version: bool
+    queue_position: int | None
+
+
 # Plugin status: to the owner, one per status audit row ---------------------------------------
 
 
-@_typed
+@typed
 class Banned(Notice):
     kind = NotificationKind.BANNED
     thread = ThreadKind.PLUGIN
@@ -244,7 +236,7 @@ class Banned(Notice):
     rejected_submission_id: int | None
 
 
-@_typed
+@typed
 class Reinstated(Notice):
     kind = NotificationKind.REINSTATED
     thread = ThreadKind.PLUGIN
@@ -260,7 +252,7 @@ class Reinstated(Notice):
 # Account notices ---------------------------------------------------------------------------
 
 
-@_typed
+@typed
 class DeveloperAccessGranted(Notice):
     kind = NotificationKind.DEVELOPER_ACCESS_GRANTED
     thread = ThreadKind.ACCOUNT
@@ -271,7 +263,7 @@ class DeveloperAccessGranted(Notice):
     note: str
 
 
-@_typed
+@typed
 class DeveloperAccessDeclined(Notice):
     kind = NotificationKind.DEVELOPER_ACCESS_DECLINED
     thread = ThreadKind.ACCOUNT
@@ -282,7 +274,7 @@ class DeveloperAccessDeclined(Notice):
     note: str
 
 
-@_typed
+@typed
 class AccountTypeChanged(Notice):
     kind = NotificationKind.ACCOUNT_TYPE_CHANGED
     thread = ThreadKind.ACCOUNT
@@ -297,7 +289,7 @@ class AccountTypeChanged(Notice):
     reason: str
 
 
-@_typed
+@typed
 class TesterInvited(Notice):
     """About a plugin, but the tester does not own it: always Account notices."""
 
@@ -311,6 +303,69 @@ class TesterInvited(Notice):
     plugin_name: str
     plugin_slug: str
     invited_by: str
+
+
+# To reviewers, in their Account notices (they don't own the plugin; its thread is the owner's) --
+
+
+@typed
+class DeveloperReplied(Notice):
+    """The owner replied in their plugin's thread, about a submission this reviewer claimed,
+    decided or asked changes on. `answered`: the reply put it back in the queue."""
+
+    kind = NotificationKind.DEVELOPER_REPLIED
+    thread = ThreadKind.ACCOUNT
+    key = "message:{message_id}:replied"
+    template = "inbox/messages/developer_replied.txt"
+
+    plugin_id: int
+    plugin_name: str
+    developer_name: str
+    message_id: int
+    reply: str
+    submission_id: int
+    version_number: int
+    answered: bool
+    review_path: str
+
+
+@typed
+class DeveloperNewVersion(Notice):
+    """A new version of a plugin whose submission this reviewer claimed, decided or asked
+    changes on. `answered`: it replaced the version under review and put it back in the queue."""
+
+    kind = NotificationKind.DEVELOPER_NEW_VERSION
+    thread = ThreadKind.ACCOUNT
+    key = "version:{version_id}:stored"
+    template = "inbox/messages/developer_new_version.txt"
+
+    plugin_id: int
+    plugin_name: str
+    developer_name: str
+    version_id: int
+    version_number: int
+    error_count: int
+    submission_id: int
+    answered: bool
+    review_path: str
+
+
+@typed
+class BanAppealed(Notice):
+    """The owner's first reply since the plugin's ban (or the last "Keep the ban"): to every
+    reviewer, keyed by that status change, so later replies add nothing."""
+
+    kind = NotificationKind.BAN_APPEALED
+    thread = ThreadKind.ACCOUNT
+    key = "plugin:{plugin_id}:appeal:{status_change_id}"
+    template = "inbox/messages/ban_appealed.txt"
+
+    plugin_id: int
+    plugin_name: str
+    developer_name: str
+    status_change_id: int
+    appeal: str
+    review_path: str
 
 
 NOTICES: dict[str, type[Notice]] = {
@@ -327,6 +382,13 @@ NOTICES: dict[str, type[Notice]] = {
         DeveloperAccessDeclined,
         AccountTypeChanged,
         TesterInvited,
+        ChangesRequested,
+        ChangesReminder,
+        ChangesExpired,
+        ChangesAnswered,
+        DeveloperReplied,
+        DeveloperNewVersion,
+        BanAppealed,
     )
 }
 if set(NOTICES) != set(NotificationKind.values):  # one declaration per kind, no more, no less

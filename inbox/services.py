@@ -24,6 +24,7 @@ from core.exceptions import ApplicationError
 from core.queue import enqueue_on_commit, task_named
 from inbox.kinds import NOTICES, Notice, ThreadKind, declaration
 from inbox.models import Message, Notification, Person, Thread
+from inbox.signals import owner_replied
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,9 @@ REPLY_MAX_LENGTH = 4000
 def thread_reply_create(*, thread_id: int, author: Person, body: str) -> Message:
     """The owner replies in their plugin thread (a question, or an appeal of a ban).
 
-    Account notices are one-way. The reply counts as read for its author.
+    Account notices are one-way. The reply counts as read for its author. Sends
+    inbox.signals.owner_replied in this transaction (the reviews app answers a request for
+    changes with it and tells the reviewers).
     """
     thread = Thread.objects.select_for_update().filter(pk=thread_id).first()
     if thread is None or thread.owner_id != author.pk:
@@ -264,6 +267,7 @@ def thread_reply_create(*, thread_id: int, author: Person, body: str) -> Message
         thread.last_read_at = now
         fields.append("last_read_at")
     thread.save(update_fields=fields)
+    owner_replied.send(sender=Thread, thread=thread, message=message, author=author)
     return message
 
 

@@ -81,6 +81,54 @@ def sample_notice(kind: str, plugin=None, n: int = 7) -> kinds.Notice:
             "to_type_label": "Developer",
             "reason": "Developer access request #1 granted",
         },
+        NotificationKind.CHANGES_REQUESTED: {
+            **on_submission,
+            "request_number": 1,
+            "note": "Which cities & countries does it cover?",
+            "due_at": DUE,
+        },
+        NotificationKind.CHANGES_REMINDER: {
+            **on_submission,
+            "request_number": 1,
+            "note": "Which cities & countries does it cover?",
+            "due_at": DUE,
+        },
+        NotificationKind.CHANGES_EXPIRED: {
+            **on_submission,
+            "note": "Which cities & countries does it cover?",
+            "due_at": DUE,
+        },
+        NotificationKind.CHANGES_ANSWERED: {
+            **on_submission,
+            "request_number": 1,
+            "new_version": True,
+            "queue_position": 4,
+        },
+        NotificationKind.DEVELOPER_REPLIED: {
+            **on_submission,
+            "developer_name": "Ada",
+            "message_id": n,
+            "reply": "Only European capitals & Oslo.",
+            "answered": True,
+            "review_path": f"/admin/reviews/submission/{n}/change/",
+        },
+        NotificationKind.DEVELOPER_NEW_VERSION: {
+            **about,
+            "developer_name": "Ada",
+            "version_id": n,
+            "version_number": 3,
+            "error_count": 0,
+            "submission_id": n,
+            "answered": False,
+            "review_path": f"/admin/reviews/submission/{n}/change/",
+        },
+        NotificationKind.BAN_APPEALED: {
+            **about,
+            "developer_name": "Ada",
+            "status_change_id": n,
+            "appeal": "We removed the spam & the ads.",
+            "review_path": "/admin/pluginstore/plugin/1/change/",
+        },
     }[kind]
     return kinds.declaration(kind)(**fields)
 
@@ -124,6 +172,20 @@ def test_every_kind_renders_a_friendly_message_with_its_details(kind):
         assert "Sends spam." in message.body and "appeal" in message.body.lower()
     if kind == NotificationKind.APPROVED:
         assert "Lovely & fast." in message.body
+    if kind in (
+        NotificationKind.CHANGES_REQUESTED,
+        NotificationKind.CHANGES_REMINDER,
+        NotificationKind.CHANGES_EXPIRED,
+    ):
+        assert "Which cities & countries does it cover?" in message.body
+        assert "8 January 2026, 12:00 UTC" in message.body
+    if kind == NotificationKind.CHANGES_ANSWERED:
+        assert "Version 2 now replaces" in message.body and "position 4" in message.body
+    if kind == NotificationKind.DEVELOPER_REPLIED:
+        assert "Only European capitals & Oslo." in message.body
+        assert "8000/admin/reviews/submission/7/change/" in message.body
+    if kind == NotificationKind.BAN_APPEALED:
+        assert "We removed the spam & the ads." in message.body
 
 
 @pytest.mark.django_db

@@ -30,12 +30,24 @@ EVENT_KEYS = {
     NotificationKind.TESTER_INVITED: "tester_invitation:7",
     NotificationKind.REVIEWER_REPLY: "submission:7:reply:r7",
     NotificationKind.ACCOUNT_TYPE_CHANGED: "account_type_change:7",
+    NotificationKind.CHANGES_REQUESTED: "submission:7:changes-requested:1",
+    NotificationKind.CHANGES_REMINDER: "submission:7:changes-reminder:1",
+    # Keyed as a rejection is: one rejection message per submission, whichever way it came.
+    NotificationKind.CHANGES_EXPIRED: "submission:7:rejected",
+    NotificationKind.CHANGES_ANSWERED: "submission:7:answered:1",
+    NotificationKind.DEVELOPER_REPLIED: "message:7:replied",
+    NotificationKind.DEVELOPER_NEW_VERSION: "version:7:stored",
+    NotificationKind.BAN_APPEALED: "plugin:1:appeal:7",
 }
 ACCOUNT_KINDS = {
     NotificationKind.DEVELOPER_ACCESS_GRANTED,
     NotificationKind.DEVELOPER_ACCESS_DECLINED,
     NotificationKind.TESTER_INVITED,
     NotificationKind.ACCOUNT_TYPE_CHANGED,
+    # Reviewers' notices: they don't own the plugin, and its thread is the owner's.
+    NotificationKind.DEVELOPER_REPLIED,
+    NotificationKind.DEVELOPER_NEW_VERSION,
+    NotificationKind.BAN_APPEALED,
 }
 
 
