@@ -7,12 +7,21 @@ from django.db import models
 class SubmissionState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-OPEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+# Open: not decided yet, so the plugin can't be submitted again (one open submission per plugin).
+OPEN_STATES = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.IN_REVIEW,
+    SubmissionState.CHANGES_REQUESTED,
+)
+# With the reviewers: waiting in the queue or being reviewed. A submission with changes
+# requested is open but waits for its developer, so it has no queue position and is not due.
+QUEUE_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 
 
 class Criterion(models.TextChoices):

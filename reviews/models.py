@@ -8,6 +8,7 @@ from core.fsm import RefreshableProtectedFSMMixin
 from reviews.choices import (
     AUTO_CRITERIA,
     OPEN_STATES,
+    QUEUE_STATES,
     BotStep,
     Criterion,
     CriterionOutcome,
@@ -18,6 +19,9 @@ from reviews.permissions import can_decide, can_review, can_withdraw
 # The longest note a developer or reviewer may write (to the reviewer, to the developer, private,
 # an audit reason); forms, services and the bot all read it from here.
 NOTE_MAX_LENGTH = 5000
+
+# How an audit row names the actor when no person acted (a beat task: a deadline passed).
+SYSTEM_ACTOR = "PluginStore (automatic)"
 
 
 # Transition permissions ask the named rules, which take the submission and know no models.
@@ -72,6 +76,18 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
     reviewer_private_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     # Codes from reviews.risk, computed once when the version is filed; the queue shows them.
     risk_flags = models.JSONField(default=list, blank=True, editable=False)
+    # The last request for changes (in_review -> changes_requested): what the developer is
+    # asked, who asked, and by when they must answer. Kept after the answer, as its record;
+    # every request is also in the audit (SubmissionEvent).
+    changes_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    changes_due_at = models.DateTimeField(null=True, blank=True)
+    changes_reminded_at = models.DateTimeField(null=True, blank=True)
+    # How many times changes were requested: numbers each request, whose notices are keyed by it.
+    changes_requests = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -93,7 +109,13 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
                 fields=["submitted_at", "id"],
                 condition=Q(state__in=OPEN_STATES),
                 name="submission_queue",
-            )
+            ),
+            # The beat tasks' reminders and deadlines (reviews.changes).
+            models.Index(
+                fields=["changes_due_at"],
+                condition=Q(state=SubmissionState.CHANGES_REQUESTED),
+                name="submission_changes_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,8 +128,13 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def is_with_reviewers(self) -> bool:
+        """In the queue or in review; not while the developer is asked for changes."""
+        return self.state in QUEUE_STATES
+
+    @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at < timezone.now()
+        return self.is_with_reviewers and self.due_at < timezone.now()
 
     # Transitions are called only by reviews.services, which lock the row, audit and notify.
     @transition(
@@ -175,6 +202,51 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
 
     @transition(
         field=state,
+        source=SubmissionState.IN_REVIEW,
+        target=SubmissionState.CHANGES_REQUESTED,
+        permission=_may_decide,
+        custom={
+            "label": "Request changes",
+            "help_text": (
+                "Ask the developer a question or for a small change. Their reply or a new "
+                "version puts it back in the queue, in its old place."
+            ),
+        },
+    )
+    def request_changes(self, by, note: str, due_at) -> None:
+        """The developer is asked to answer by `due_at`; the asking reviewer keeps the claim."""
+        self.changes_note = note
+        self.changes_requested_by = by
+        self.changes_requested_at = timezone.now()
+        self.changes_due_at = due_at
+        self.changes_reminded_at = None
+        self.changes_requests += 1
+
+    @transition(
+        field=state,
+        source=SubmissionState.CHANGES_REQUESTED,
+        target=SubmissionState.SUBMITTED,
+        custom={"admin": False},  # the developer's answer: reviews.changes.submission_answer
+    )
+    def answer(self, version=None) -> None:
+        """Back to the queue in its old place (submitted_at is kept), for any reviewer; a new
+        version replaces the one under review."""
+        self.claimed_by = None
+        if version is not None:
+            self.version = version
+
+    @transition(
+        field=state,
+        source=SubmissionState.CHANGES_REQUESTED,
+        target=SubmissionState.REJECTED,
+        custom={"admin": False},  # beat: reviews.changes.changes_requested_expire
+    )
+    def expire(self) -> None:
+        """No answer by the deadline: rejected with the request's note, by nobody."""
+        self._decide(None, self.changes_note, "")
+
+    @transition(
+        field=state,
         source=list(OPEN_STATES),
         target=SubmissionState.WITHDRAWN,
         permission=_may_withdraw,
@@ -229,16 +301,32 @@ class SubmissionEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    from_state = models.CharField(max_length=16, blank=True)
-    to_state = models.CharField(max_length=16)
+    # No person acted: a beat task did (actor is null then). A null actor without it is a
+    # deleted account.
+    by_system = models.BooleanField(default=False)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32)
     reason = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by_system=False) | Q(actor__isnull=True),
+                name="submission_event_system_has_no_actor",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.from_state or '—'} → {self.to_state}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the audit shows it: the person, the system, or "—" (account gone)."""
+        if self.by_system:
+            return SYSTEM_ACTOR
+        return str(self.actor) if self.actor_id else "—"
 
 
 class CannedReason(models.Model):

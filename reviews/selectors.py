@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from inbox.models import Message
+from inbox.models import Message, Thread
 from pluginstore.models import PluginVersion
 from reviews.models import (
-    OPEN_STATES,
+    QUEUE_STATES,
     Criterion,
     CriterionOutcome,
     CriterionResult,
@@ -36,10 +36,11 @@ HEAVY_VERSION_FIELDS = (
 
 
 def queue_position(submission: Submission) -> int | None:
-    """1 for the oldest open submission, counting those in review; None once it is closed."""
-    if not submission.is_open:
+    """1 for the oldest submission with the reviewers, counting those in review; None once it
+    is closed, and while its developer is asked for changes (it comes back to this place)."""
+    if not submission.is_with_reviewers:
         return None
-    ahead = Submission.objects.filter(state__in=OPEN_STATES).filter(
+    ahead = Submission.objects.filter(state__in=QUEUE_STATES).filter(
         Q(submitted_at__lt=submission.submitted_at)
         | Q(submitted_at=submission.submitted_at, pk__lt=submission.pk)
     )
@@ -60,9 +61,10 @@ def expected_decision_date(
 
     Estimated as now + position / decisions_per_day(), never earlier than the due date (a
     promise we would rather keep than beat). Pass position and per_day when listing many
-    submissions, to spend their queries once. None once the submission is closed.
+    submissions, to spend their queries once. None once the submission is closed, and while
+    its developer is asked for changes.
     """
-    if not submission.is_open:
+    if not submission.is_with_reviewers:
         return None
     position = position if position is not None else queue_position(submission)
     per_day = per_day if per_day is not None else decisions_per_day()
@@ -156,6 +158,13 @@ class DeveloperSubmission:
     decided_at: datetime.datetime | None
     developer_note: str
     failed_criteria: tuple[FailedCriterion, ...]
+    # The last request for changes (the page shows it while the state is changes_requested).
+    changes_note: str = ""
+    changes_due_at: datetime.datetime | None = None
+
+    @property
+    def changes_requested(self) -> bool:
+        return self.state == SubmissionState.CHANGES_REQUESTED
 
 
 def failed_results_prefetch() -> Prefetch:
@@ -178,6 +187,8 @@ def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
             "due_at",
             "decided_at",
             "developer_note",
+            "changes_note",
+            "changes_due_at",
             "plugin_id",
             "version__number",
         )
@@ -188,7 +199,7 @@ def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
     per_day = None
     for submission in submissions:
         position = expected = None
-        if submission.is_open:  # at most one per plugin
+        if submission.is_with_reviewers:  # at most one per plugin
             per_day = per_day or decisions_per_day()
             position = queue_position(submission)
             expected = expected_decision_date(submission, position=position, per_day=per_day)
@@ -206,6 +217,8 @@ def developer_submissions(plugin_id: int) -> list[DeveloperSubmission]:
                 decided_at=submission.decided_at,
                 developer_note=submission.developer_note,
                 failed_criteria=failed_criteria(submission),
+                changes_note=submission.changes_note,
+                changes_due_at=submission.changes_due_at,
             )
         )
     return rows
@@ -218,6 +231,15 @@ def failed_criteria(submission: Submission) -> tuple[FailedCriterion, ...]:
         for r in sorted(
             submission.failed_results, key=lambda r: Criterion.values.index(r.criterion)
         )
+    )
+
+
+def owner_thread_id(plugin) -> int | None:
+    """The plugin's Help > Messages thread of its owner (where they answer reviewers), if any."""
+    return (
+        Thread.objects.filter(owner_id=plugin.owner_id, plugin_id=plugin.pk)
+        .values_list("pk", flat=True)
+        .first()
     )
 
 

@@ -40,11 +40,19 @@ from reviews.models import (
 )
 
 DECISION_FIELDS = ["state", "decided_at", "decided_by", "developer_note", "reviewer_private_note"]
+CHANGES_REQUEST_FIELDS = [
+    "changes_note",
+    "changes_requested_by",
+    "changes_requested_at",
+    "changes_due_at",
+    "changes_reminded_at",
+    "changes_requests",
+]
 
 CriterionResults = dict[str, tuple[str, str] | str]
 
 
-# Helpers ------------------------------------------------------------------------------------
+# Helpers (record_event and notify_developer serve reviews.changes too) ----------------------
 
 
 def _lock_submission(submission_id: int) -> Submission:
@@ -77,6 +85,10 @@ def _state_error(submission: Submission, user: User) -> ApplicationError:
         return ApplicationError("You already claimed this submission.")
     if state == SubmissionState.SUBMITTED:
         return ApplicationError("This submission is waiting in the queue; claim it first.")
+    if state == SubmissionState.CHANGES_REQUESTED:
+        return ApplicationError(
+            "The developer was asked for changes; it comes back to the queue when they answer."
+        )
     return ApplicationError(_closed_message(submission))
 
 
@@ -103,20 +115,21 @@ def _clean_note(text: str, what: str) -> str:
     return text
 
 
-def _record(
-    submission: Submission, actor: User, from_state: str, reason: str = ""
+def record_event(
+    submission: Submission, actor: User | None, from_state: str, reason: str = ""
 ) -> SubmissionEvent:
-    """The submission's audit row for the transition it just took."""
+    """The submission's audit row for the transition it just took; actor None: the system."""
     return SubmissionEvent.objects.create(
         submission=submission,
         actor=actor,
+        by_system=actor is None,
         from_state=from_state,
         to_state=submission.state,
         reason=reason,
     )
 
 
-def _notify_developer(
+def notify_developer(
     submission: Submission, kind: type[kinds.Notice], **fields: object
 ) -> Notification:
     """Tell the plugin's owner about the submission, in the plugin's thread."""
@@ -210,9 +223,9 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
             )
     except IntegrityError:
         raise ApplicationError(permissions.ALREADY_OPEN) from None
-    _record(submission, by, "", note_to_reviewer)
+    record_event(submission, by, "", note_to_reviewer)
     position = selectors.queue_position(submission)
-    _notify_developer(
+    notify_developer(
         submission,
         kinds.SubmissionReceived,
         queue_position=position,
@@ -233,7 +246,7 @@ def submission_withdraw(*, submission_id: int, by: User, reason: str = "") -> Su
     from_state = submission.state
     submission.withdraw()
     submission.save(update_fields=["state"])
-    _record(submission, by, from_state, _clean_note(reason, "reason"))
+    record_event(submission, by, from_state, _clean_note(reason, "reason"))
     return submission
 
 
@@ -248,8 +261,8 @@ def submission_claim(*, submission_id: int, reviewer: User) -> Submission:
     from_state = submission.state
     submission.claim(reviewer)
     submission.save(update_fields=["state", "claimed_by"])
-    _record(submission, reviewer, from_state)
-    _notify_developer(submission, kinds.ReviewStarted)
+    record_event(submission, reviewer, from_state)
+    notify_developer(submission, kinds.ReviewStarted)
     return submission
 
 
@@ -261,7 +274,7 @@ def submission_release(*, submission_id: int, reviewer: User, reason: str = "") 
     from_state = submission.state
     submission.release()
     submission.save(update_fields=["state", "claimed_by"])
-    _record(submission, reviewer, from_state, _clean_note(reason, "reason"))
+    record_event(submission, reviewer, from_state, _clean_note(reason, "reason"))
     return submission
 
 
@@ -293,8 +306,8 @@ def submission_approve(
         by=reviewer,
         reason=f"Submission {submission.pk} approved",
     )
-    _record(submission, reviewer, from_state, developer_note)
-    _notify_developer(submission, kinds.Approved, developer_note=developer_note)
+    record_event(submission, reviewer, from_state, developer_note)
+    notify_developer(submission, kinds.Approved, developer_note=developer_note)
     return submission
 
 
@@ -322,12 +335,41 @@ def submission_reject(
     submission.reject(reviewer, developer_note, private_note)
     submission.save(update_fields=DECISION_FIELDS)
     CriterionResult.objects.bulk_create(rows)
-    _record(submission, reviewer, from_state, developer_note)
-    _notify_developer(
+    record_event(submission, reviewer, from_state, developer_note)
+    notify_developer(
         submission,
         kinds.Rejected,
         failed_criteria=failed,
         developer_note=developer_note,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_request_changes(*, submission_id: int, reviewer: User, note: str) -> Submission:
+    """The claiming reviewer asks the developer a question or for a small change.
+
+    The developer has settings.INFO_REQUEST_DAYS to answer, by a reply in the plugin's thread
+    or a new version (reviews.changes), which puts the submission back in its old place in
+    the queue; no answer by then and beat rejects it with this note. The reviewer keeps the
+    claim meanwhile, so the queue shows who is waiting for the answer.
+    """
+    submission = _lock_submission(submission_id)
+    _check_reviewer(reviewer, submission, submission.request_changes)
+    note = _clean_note(note, "note to the developer")
+    if not note:
+        raise ApplicationError("Write a note telling the developer what you need from them.")
+    from_state = submission.state
+    due_at = timezone.now() + datetime.timedelta(days=settings.INFO_REQUEST_DAYS)
+    submission.request_changes(reviewer, note, due_at)
+    submission.save(update_fields=["state", *CHANGES_REQUEST_FIELDS])
+    record_event(submission, reviewer, from_state, note)
+    notify_developer(
+        submission,
+        kinds.ChangesRequested,
+        request_number=submission.changes_requests,
+        note=note,
+        due_at=due_at,
     )
     return submission
 
@@ -351,7 +393,7 @@ def submission_reject_for_ban(*, plugin_id: int, by: User, reason: str) -> Submi
         from_state = submission.state
         submission.reject_for_ban(by, reason)
         submission.save(update_fields=DECISION_FIELDS)
-        _record(submission, by, from_state, reason)
+        record_event(submission, by, from_state, reason)
     return submission
 
 
@@ -373,7 +415,7 @@ def submission_reply(*, submission_id: int, reviewer: User, body: str) -> Notifi
         raise ApplicationError("Write your reply first.")
     if len(body) > REPLY_MAX_LENGTH:
         raise ApplicationError(f"A reply can be at most {REPLY_MAX_LENGTH} characters.")
-    return _notify_developer(
+    return notify_developer(
         submission,
         kinds.ReviewerReply,
         reply=body,

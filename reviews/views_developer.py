@@ -32,10 +32,13 @@ def plugin_detail(request, plugin_id: int):
     blocker = permissions.submission_blocker(
         request.user, plugin, open_state=open_submission.state if open_submission else None
     )
+    changes_requested = open_submission is not None and open_submission.changes_requested
     context = {
         "plugin": plugin,
         "submissions": submissions,
         "open_submission": open_submission,
+        # Where the developer answers a request for changes.
+        "thread_id": selectors.owner_thread_id(plugin) if changes_requested else None,
         "can_submit": blocker is None,
         "appeal_hint": permissions.APPEAL_HINT,
         "latest": latest,

@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    "changes-requested-deadlines": {
+        # Reminders 3 days before a request for changes is due, then rejections when it is.
+        "task": "reviews.tasks.changes_requested_deadlines_task",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     "notifications-redeliver": {
         # Notification intents whose delivery task was lost (broker down) or failed.
         "task": "inbox.tasks.notifications_redeliver_task",
@@ -279,6 +285,10 @@ PLUGINSTORE_BILLING_BACKEND = env(
 )
 UNVERIFIED_DEVELOPER_LIMIT = 100
 REVIEW_TARGET_DAYS = 7
+# A developer asked for changes answers within this many days, or the submission is rejected;
+# they are reminded CHANGES_REMINDER_DAYS before the deadline (reviews.changes).
+INFO_REQUEST_DAYS = 14
+CHANGES_REMINDER_DAYS = 3
 # How many proxies of ours (load balancer, CDN) stand in front of the web processes, each
 # appending the address it got the request from to X-Forwarded-For. The client is that many
 # entries from the right (core/middleware.py); every rate limit keys on it. 0 (the default)

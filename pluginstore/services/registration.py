@@ -26,6 +26,7 @@ from pluginstore.models import (
     PluginVersion,
 )
 from pluginstore.services.catalogue import copy_listing_fields, plugin_status_record
+from pluginstore.signals import version_stored
 
 MAX_OPEN_FETCH_JOBS = 3
 FETCH_TASK = "pluginstore.tasks.plugin_fetch_task"
@@ -314,3 +315,4 @@ def _refresh_from_fetch(job: FetchJob, fetched: FetchedPlugin) -> None:
         fields += ["name", "description", "logo_url"]
     plugin.save(update_fields=fields)
     job.version = version
+    version_stored.send(sender=PluginVersion, version=version, by=job.requested_by)

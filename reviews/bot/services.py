@@ -76,6 +76,13 @@ def plugin_blocker(user: User, plugin: Plugin, open_state: str | None) -> str:
         return ""
     if blocker.reason == "banned":
         return f"It is banned, so nobody can use it and it can't be submitted. {APPEAL_HINT}"
+    if blocker.reason == "open" and open_state == SubmissionState.CHANGES_REQUESTED:
+        return (
+            "A reviewer asked for changes to its submission. Answer by replying in the "
+            "plugin's thread in Help > Messages, or change your manifest or spec and refresh "
+            "it on the plugin's page: either puts the submission back in the queue, in its "
+            "old place."
+        )
     if blocker.reason == "open":
         label = SubmissionState(open_state).label.lower()
         return (

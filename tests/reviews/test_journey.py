@@ -53,8 +53,17 @@ def test_rejected_for_c9_then_resubmitted_fixed_then_approved_and_in_the_store(
         (f"submission:{first.pk}:submitted", NotificationKind.SUBMISSION_RECEIVED),
         (f"submission:{first.pk}:in_review", NotificationKind.REVIEW_STARTED),
         (f"submission:{first.pk}:rejected", NotificationKind.REJECTED),
+        # The reviewer who rejected hears of the fixed version (in their Account notices).
+        (f"version:{fixed.pk}:stored", NotificationKind.DEVELOPER_NEW_VERSION),
         (f"submission:{second.pk}:submitted", NotificationKind.SUBMISSION_RECEIVED),
         (f"submission:{second.pk}:in_review", NotificationKind.REVIEW_STARTED),
         (f"submission:{second.pk}:approved", NotificationKind.APPROVED),
     ]
-    assert set(Notification.objects.values_list("recipient_id", flat=True)) == {developer.pk}
+    assert set(
+        Notification.objects.exclude(kind=NotificationKind.DEVELOPER_NEW_VERSION).values_list(
+            "recipient_id", flat=True
+        )
+    ) == {developer.pk}
+    assert Notification.objects.get(kind=NotificationKind.DEVELOPER_NEW_VERSION).recipient == (
+        reviewer
+    )

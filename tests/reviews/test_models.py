@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.reviewers import REVIEWERS_GROUP
+from reviews import services
 from reviews.models import AUTO_CRITERIA, CannedReason, Criterion, Submission, SubmissionState
 from tests.factories import DeveloperFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import register
@@ -84,13 +85,14 @@ def test_reviewers_start_with_canned_reasons_for_the_common_rejections():
 def _transitions(user, submission: Submission) -> dict[str, str]:
     """The transitions this user may take now (name -> label), as the admin's buttons see them.
 
-    reject_for_ban has no permission of its own: only reviews.moderation.plugin_ban takes it,
-    after asking can_ban.
+    reject_for_ban, answer and expire have no permission of their own: only their services
+    take them (reviews.moderation.plugin_ban after asking can_ban; reviews.changes when the
+    developer answers or the deadline passes), and the admin never offers them.
     """
     return {
         t.name: t.custom.get("label", "")
         for t in submission.get_available_user_state_transitions(user)
-        if t.name != "reject_for_ban"
+        if t.name not in ("reject_for_ban", "answer", "expire")
     }
 
 
@@ -103,10 +105,37 @@ def test_reviewers_may_claim_then_only_the_claimer_may_release_approve_or_reject
     assert list(_transitions(developer, submission)) == ["withdraw"]
     claim(submission, reviewer)
     submission.refresh_from_db()
-    assert sorted(_transitions(reviewer, submission)) == ["approve", "reject", "release"]
+    assert sorted(_transitions(reviewer, submission)) == [
+        "approve",
+        "reject",
+        "release",
+        "request_changes",
+    ]
     assert list(_transitions(other, submission)) == []
     assert list(_transitions(developer, submission)) == ["withdraw"]
     assert _transitions(reviewer, submission)["approve"] == "Approve"
+    assert _transitions(reviewer, submission)["request_changes"] == "Request changes"
+
+
+@pytest.mark.django_db
+def test_while_changes_are_requested_only_the_developer_may_act():
+    developer = DeveloperFactory()
+    reviewer, other = make_reviewer(), make_reviewer()
+    submission = submit(register(developer))
+    claim(submission, reviewer)
+    services.submission_request_changes(
+        submission_id=submission.pk, reviewer=reviewer, note="Which cities?"
+    )
+    submission.refresh_from_db()
+    assert _transitions(reviewer, submission) == {}
+    assert _transitions(other, submission) == {}
+    assert list(_transitions(developer, submission)) == ["withdraw"]
+    # The developer's answer and the deadline are services' only, never admin buttons.
+    assert {
+        t.name: t.custom.get("admin")
+        for t in submission.get_all_state_transitions()
+        if t.name in ("answer", "expire")
+    } == {"answer": False, "expire": False}
 
 
 @pytest.mark.django_db

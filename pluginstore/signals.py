@@ -1,0 +1,11 @@
+"""Signals pluginstore sends, so a higher floor can act on what happens here without
+pluginstore importing it (reviews listens: reviews.receivers, connected in ReviewsConfig.ready)."""
+
+from django.dispatch import Signal
+
+# A refresh stored a new version of a plugin: sent by services.registration with version=
+# (its plugin locked) and by= (who asked for the fetch; None for the system), inside the
+# transaction that stores it. Receivers run in that transaction, so what they write commits
+# with the version or not at all; they must not raise ApplicationError (the fetch job would
+# report it as its own failure).
+version_stored = Signal()
