@@ -1,7 +1,8 @@
 """Hosts and URLs: the one answer to each question the site asks about them. No I/O here.
 
 - `canonical_host`: the form every comparison uses (lower-case ASCII, IDNA for Unicode names,
-  no trailing dot);
+  no trailing dot, one spelling of an IP address), and `canonical_authority`: a URL's server as
+  stored and compared (loopback aliases as localhost, no default port);
 - `is_local_host`: the two exact spellings local development uses, localhost and 127.0.0.1, and
   `local_development`: whether this site allows them at all (only under `make run`);
 - `root_domain` and `on_domain`: a host without its "www.", and whether a host is that domain
@@ -31,18 +32,55 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 WELL_KNOWN_PATH = "/.well-known/ai-plugin.json"
 MAX_TARGET_LENGTH = 2000
 
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+_LOCALHOST = "localhost"
+_LOCAL_HOSTS = frozenset({_LOCALHOST, "127.0.0.1"})
 _EXAMPLE = "Enter your plugin's domain, such as todo.example.com, or the full URL of its manifest."
 _url_validator = URLValidator(schemes=list(DEFAULT_PORTS))
 
 
 def canonical_host(host: str) -> str:
-    """Lower-case ASCII (IDNA for Unicode names) without trailing dots; as typed if not IDNA."""
+    """Lower-case ASCII (IDNA for Unicode names) without trailing dots; as typed if not IDNA.
+
+    An IP address is written one way: IPv6 compressed and without brackets, an IPv4-mapped
+    IPv6 address as its IPv4 address.
+    """
     host = host.strip().rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        pass
+    else:
+        mapped = getattr(address, "ipv4_mapped", None)
+        return str(mapped or address)
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         return host
+
+
+def canonical_authority(url: str) -> str:
+    """The one spelling of the server a URL names, for storing and comparing (Plugin.domain).
+
+    The canonical host, every loopback alias as localhost (localhost, 127.0.0.1 and [::1] are
+    one server to a developer's machine), and the port only when it is not the scheme's
+    default: https://Example.test:443/ and https://example.test./ are both "example.test".
+    An IPv6 address keeps its brackets. '' for a URL without a readable host.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    host = canonical_host(parts.hostname or "")
+    if not host:
+        return ""
+    if host in _LOCAL_HOSTS or (is_ip_address(host) and ipaddress.ip_address(host).is_loopback):
+        host = _LOCALHOST
+    elif ":" in host:
+        host = f"[{host}]"
+    if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
+        return host
+    return f"{host}:{port}"
 
 
 def is_local_host(host: str) -> bool:

@@ -2,7 +2,6 @@
 
 import functools
 import hashlib
-from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +10,14 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.fetch import check_url
-from core.hosts import PluginTarget, is_local_host, local_development, parse_target, url_host
+from core.hosts import (
+    PluginTarget,
+    canonical_authority,
+    is_local_host,
+    local_development,
+    parse_target,
+    url_host,
+)
 from core.queue import enqueue_on_commit, task_named
 from pluginstore import fetching, permissions
 from pluginstore.checks import check_plugin
@@ -36,10 +42,11 @@ FETCH_TASK = "pluginstore.tasks.plugin_fetch_task"
 
 
 def plugin_domain_for(manifest_url: str) -> str:
-    """The identity of a plugin: its manifest host, with the port only for localhost plugins."""
-    parts = urlsplit(manifest_url)
-    host = (parts.hostname or "").lower().rstrip(".")
-    return f"{host}:{parts.port}" if parts.port else host
+    """The identity of a plugin, stored as Plugin.domain and compared for one owner per domain:
+    its manifest's server in the one canonical spelling (core.hosts.canonical_authority), so
+    https://Example.test:443 and example.test. are the same domain, and so are 127.0.0.1:8001
+    and localhost:8001."""
+    return canonical_authority(manifest_url)
 
 
 def _refuse_unfetchable(target: PluginTarget) -> None:
