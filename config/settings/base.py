@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL or lone surrogates in a cookie: dropped before the session is looked up by it.
+    "core.input_guard.PoisonCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # ... in the query string: cleaned; in the path or a form: a 400 page (core/input_guard.py).
+    "core.input_guard.PoisonInputMiddleware",
     # Staff without a second factor are sent to enrol before the admin lets them act.
     "accounts.middleware.StaffSecondFactorMiddleware",
 ]
