@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from inbox import selectors, services
@@ -13,6 +13,7 @@ MESSAGES_PER_PAGE = 50
 
 
 @login_required
+@require_safe
 def messages_list(request):
     paginator = Paginator(selectors.thread_list(user=request.user), THREADS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -20,6 +21,7 @@ def messages_list(request):
 
 
 @login_required
+@require_safe
 def thread_detail(request, thread_id: int):
     thread = selectors.thread_get(user=request.user, thread_id=thread_id)
     paginator = Paginator(selectors.thread_messages(thread=thread), MESSAGES_PER_PAGE)
@@ -29,7 +31,8 @@ def thread_detail(request, thread_id: int):
     read_before = thread.last_read_at
     for message in shown:
         message.is_new = read_before is None or message.created_at > read_before
-    if shown:
+    # Reading marks read; a HEAD (a link checker, a prefetch) reads nothing and changes nothing.
+    if shown and request.method == "GET":
         services.thread_mark_read(thread=thread, up_to=shown[-1].created_at)
     return render(
         request,

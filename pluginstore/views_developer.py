@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services
@@ -43,7 +43,7 @@ def owned_plugin(request, plugin_id: int) -> Plugin:
 
 
 @developer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plugin_list(request):
     form = RegisterPluginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +69,7 @@ def plugin_list(request):
 
 
 @developer_required
-@require_GET
+@require_safe
 def job_detail(request, job_id: int):
     job = get_object_or_404(
         FetchJob.objects.select_related("plugin", "version"), pk=job_id, requested_by=request.user
@@ -90,7 +90,7 @@ def _job_json(job: FetchJob) -> dict:
 
 
 @developer_required
-@require_GET
+@require_safe
 def version_detail(request, plugin_id: int, number: int):
     plugin = owned_plugin(request, plugin_id)
     version = get_object_or_404(PluginVersion, plugin=plugin, number=number)
@@ -155,9 +155,17 @@ def tester_invite(request, plugin_id: int):
 def tester_remove(request, plugin_id: int, invitation_id: int):
     plugin = owned_plugin(request, plugin_id)
     try:
-        services.tester_remove(plugin_id=plugin.pk, by=request.user, invitation_id=invitation_id)
+        removed = services.tester_remove(
+            plugin_id=plugin.pk, by=request.user, invitation_id=invitation_id
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Tester removed.")
+        if removed:
+            messages.success(request, "Tester removed.")
+        else:
+            # Another plugin's invitation, or one removed meanwhile: say so, never "removed".
+            messages.error(
+                request, "That person is not a tester of this plugin, so nothing was removed."
+            )
     return redirect(reverse("developer:plugin", kwargs={"plugin_id": plugin.pk}) + "#testers")

@@ -4,14 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services, store_cache
 from pluginstore.models import Category, Plugin, PluginStatus
 
 
-@require_GET
+@require_safe
 @store_cache.cache_whole_page
 def store_list(request: HttpRequest) -> HttpResponse:
     """The store listing. An anonymous visitor's plain listing comes from the store cache."""
@@ -58,7 +58,7 @@ def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:
     return plugin, testers, has_installed
 
 
-@require_GET
+@require_safe
 def store_detail(request, slug: str):
     plugin, testers, has_installed = _visible_plugin(request, slug)
     version = plugin.live_version or plugin.latest_version
@@ -88,27 +88,36 @@ def install(request, slug: str):
 @login_required
 @require_POST
 def uninstall(request, slug: str):
-    plugin, _, _ = _visible_plugin(request, slug)
-    if services.installation_delete(user=request.user, plugin_id=plugin.pk):
+    """Anyone can always remove their own install, whatever became of the plugin (banned,
+    reinstated as unverified) or of their access to it (no longer a tester, no longer Plus);
+    without an install of theirs, a plugin they may not see is a 404 as everywhere."""
+    plugin = selectors.store_plugin_detail(slug)
+    if plugin is None:
+        raise Http404
+    removed = services.installation_delete(user=request.user, plugin_id=plugin.pk)
+    viewable = permissions.can_view(request.user, plugin, tester_ids=selectors.tester_ids(plugin))
+    if removed:
         messages.success(request, f"{plugin.display_name} was uninstalled.")
-    if request.POST.get("from") == "installed" or plugin.status == PluginStatus.BANNED:
+    elif not viewable:
+        raise Http404
+    if request.POST.get("from") == "installed" or not viewable:
         return redirect("store:installed")
     return redirect("store:detail", slug=plugin.slug)
 
 
 @login_required
-@require_GET
+@require_safe
 def installed(request):
     installations = list(selectors.user_installations(request.user))
     testing = selectors.testing_plugin_ids(request.user, (i.plugin_id for i in installations))
     me = frozenset([request.user.pk])
-    rows = [
-        (
-            i,
-            permissions.install_verdict(
-                request.user, i.plugin, tester_ids=me if i.plugin_id in testing else frozenset()
-            ),
+    rows = []
+    for i in installations:
+        testers = me if i.plugin_id in testing else frozenset()
+        # An install outlives the access it was made with (a tester removed, a ban reinstated
+        # as unverified): it is listed with the reason, unlinked, and can still be removed.
+        i.viewable = permissions.can_view(
+            request.user, i.plugin, tester_ids=testers, has_installed=True
         )
-        for i in installations
-    ]
+        rows.append((i, permissions.install_verdict(request.user, i.plugin, tester_ids=testers)))
     return render(request, "pluginstore/installed.html", {"rows": rows})

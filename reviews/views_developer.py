@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from pluginstore import permissions as plugin_permissions
@@ -23,7 +23,7 @@ from reviews import permissions, selectors, services
 
 
 @developer_required
-@require_GET
+@require_safe
 def plugin_detail(request, plugin_id: int):
     plugin = owned_plugin(request, plugin_id)
     latest = plugin.latest_version

@@ -288,6 +288,9 @@ PLUGINSTORE_BILLING_BACKEND = env(
     "PLUGINSTORE_BILLING_BACKEND", default="accounts.billing.ConfirmOnlyBilling"
 )
 UNVERIFIED_DEVELOPER_LIMIT = 100
+# /healthz?worker=1 (the worker heartbeat's age) answers staff, and monitoring that sends
+# "Authorization: Bearer <this>"; empty means staff only. Plain /healthz stays public.
+PLUGINSTORE_HEALTHZ_TOKEN = env("PLUGINSTORE_HEALTHZ_TOKEN", default="")
 REVIEW_TARGET_DAYS = 7
 # A developer asked for changes answers within this many days, or the submission is rejected;
 # they are reminded CHANGES_REMINDER_DAYS before the deadline (reviews.changes).

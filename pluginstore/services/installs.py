@@ -27,7 +27,12 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
 
 @transaction.atomic
 def installation_delete(*, user: User, plugin_id: int) -> bool:
-    """Uninstall; also how a user clears a removed (banned) plugin from their list."""
+    """Uninstall; whether there was an install to remove.
+
+    Always allowed for one's own install, whatever became of the plugin or of the access it
+    was made with (banned, reinstated as unverified, tester removed, account downgraded): it is
+    also how a user clears an install that no longer works from their list.
+    """
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
     deleted, _ = Installation.objects.filter(user=user, plugin=plugin).delete()
     if deleted:
@@ -82,9 +87,14 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
 
 
 @transaction.atomic
-def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> None:
-    """The owner removes a tester."""
+def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> bool:
+    """The owner removes a tester; whether this plugin had that invitation to remove.
+
+    The tester's install, if any, stays (listed as unavailable, with the reason): it works
+    again if they are invited again or the plugin is approved, and they can remove it.
+    """
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
     if not permissions.can_manage(by, plugin):
         raise ApplicationError("You can't change this plugin's testers.")
-    TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()
+    deleted, _ = TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()
+    return bool(deleted)

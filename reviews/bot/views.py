@@ -28,17 +28,19 @@ def _back() -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     # Only developers submit plugins; everyone else is told how to become one.
     if not can_register_plugins(request.user):
         return render(request, "reviews/bot/not_developer.html", status=403)
     if request.method == "POST":
         return _answer(request)
+    # The bot's last word is shown once, by a GET: a HEAD (a link checker) must not eat it.
+    take = request.session.pop if request.method == "GET" else request.session.get
     page = bot_page(
         request.user,
         preselect_id=_int_or_none(request.GET.get("plugin")),
-        notice=request.session.pop(NOTICE_KEY, None),
+        notice=take(NOTICE_KEY, None),
     )
     context = {"page": page, "note_max_length": bot.NOTE_MAX_LENGTH}
     return render(request, "reviews/bot/page.html", context)

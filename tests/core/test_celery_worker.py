@@ -208,21 +208,23 @@ def test_beat_sends_the_heartbeat_every_interval_and_drops_stale_ones():
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_age_of_the_last_worker_heartbeat(client):
-    assert client.get("/healthz?worker=1").json()["worker"] == {
+def test_healthz_reports_the_age_of_the_last_worker_heartbeat(admin_client):
+    """Staff see the heartbeat (tests/security/test_poison_input_and_preconditions.py: nobody
+    else does)."""
+    assert admin_client.get("/healthz?worker=1").json()["worker"] == {
         "last_heartbeat": None,
         "age_seconds": None,
         "stale": True,
     }
 
     WorkerHeartbeat.objects.create(name="w1@host", seen_at=timezone.now() - timedelta(seconds=5))
-    worker = client.get("/healthz?worker=1").json()["worker"]
-    assert "node" not in worker and "w1@host" not in str(worker)  # public page: no host names
+    worker = admin_client.get("/healthz?worker=1").json()["worker"]
+    assert "node" not in worker and "w1@host" not in str(worker)  # no host names
     assert 4 <= worker["age_seconds"] < 60
     assert worker["stale"] is False
 
     WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(minutes=10))
-    assert client.get("/healthz?worker=1").json()["worker"]["stale"] is True
+    assert admin_client.get("/healthz?worker=1").json()["worker"]["stale"] is True
 
 
 @pytest.mark.django_db

@@ -154,11 +154,11 @@ SITE_ROWS = [
                                     post=     "LOG  403    403  302   404   404    403  403"),
     # Help > Messages: only the thread's owner sees it.
     R("help:messages", get=                   "LOG  200    200  200   200   200    200  200",
-                       post=                  "LOG  200    200  200   200   200    200  200"),
+                       post=                  "LOG  405    405  405   405   405    405  405"),
     R("help:mark_all_read", get=              "LOG  405    405  405   405   405    405  405",
                             post=             "LOG  302    302  302   302   302    302  302"),
     R("help:thread", {"thread_id": "thread"}, get="LOG 404 404  200   404   404    404  404",
-                                              post="LOG 404 404 200   404   404    404  404"),
+                                              post="LOG 405 405 405   405   405    405  405"),
     R("help:reply", {"thread_id": "thread"}, get="LOG 405  405  405   405   405    405  405",
                                              post="LOG 404 404  302   404   404    404  404",
       data={"body": "A question."}),
