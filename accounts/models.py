@@ -6,7 +6,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from accounts.choices import AccessRequestState, AccountType
-from accounts.permissions import can_decide_developer_access
+from accounts.permissions import can_decide_developer_access, can_request_developer_access
 from core.fsm import RefreshableProtectedFSMMixin
 from core.models import TimeStampedModel
 
@@ -107,6 +107,12 @@ def _can_decide(instance: "DeveloperAccessRequest", user) -> bool:
     return can_decide_developer_access(user, instance)
 
 
+# Granting re-checks the account at grant time: only an active account that could ask now (a
+# Plus account) becomes a developer. A request made as Plus does not survive a downgrade.
+def _requester_still_eligible(instance: "DeveloperAccessRequest") -> bool:
+    return instance.user.is_active and can_request_developer_access(instance.user)
+
+
 class DeveloperAccessRequest(RefreshableProtectedFSMMixin, TimeStampedModel):
     """A Plus user's request to become a developer; staff grant or decline it."""
 
@@ -145,6 +151,7 @@ class DeveloperAccessRequest(RefreshableProtectedFSMMixin, TimeStampedModel):
         field=state,
         source=AccessRequestState.PENDING,
         target=AccessRequestState.GRANTED,
+        conditions=[_requester_still_eligible],
         permission=_can_decide,
         custom={"label": "Grant developer access"},
     )

@@ -27,12 +27,14 @@ def _set_account_type(
 ) -> AccountTypeChange | None:
     """Set and audit an account type; the audit row, or None if the type was already that.
 
-    The caller holds the user row lock.
+    The caller holds the user row lock. A pending developer-access request is closed when the
+    account stops being Plus (see _close_pending_request).
     """
     if account_type not in AccountType.values:
         raise ApplicationError(f"“{account_type}” is not an account type.")
     if user.account_type == account_type:
         return None
+    _close_pending_request(user=user, account_type=account_type, changed_by=changed_by)
     change = AccountTypeChange.objects.create(
         user=user,
         changed_by=changed_by,
@@ -45,6 +47,44 @@ def _set_account_type(
     return change
 
 
+REQUEST_CLOSED_NOTE = (
+    "Closed without a decision: the account became {label}, and developer access is for Plus "
+    "accounts. Ask again from your profile once the account is Plus."
+)
+
+
+def _close_pending_request(
+    *, user: User, account_type: str, changed_by: User | None
+) -> DeveloperAccessRequest | None:
+    """Close the user's pending developer-access request when their account stops being Plus.
+
+    Developer access is asked for, and granted to, a Plus account only; a request left pending
+    through a downgrade could later make a Normal account a developer. Becoming a developer
+    by hand grants it; any other change declines it with a note that says why. Called with the
+    user row locked and before its type changes (the grant's condition reads it as Plus).
+    """
+    if user.account_type != AccountType.PLUS:
+        return None
+    pending = (
+        DeveloperAccessRequest.objects.select_for_update()
+        .filter(user=user, state=AccessRequestState.PENDING)
+        .first()
+    )
+    if pending is None:
+        return None
+    pending.user = user
+    if account_type == AccountType.DEVELOPER:
+        pending.grant()
+        pending.decision_note = "Granted by the change of account type to Developer."
+    else:
+        pending.decline()
+        pending.decision_note = REQUEST_CLOSED_NOTE.format(label=AccountType(account_type).label)
+    pending.decided_by = changed_by
+    pending.decided_at = timezone.now()
+    pending.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
+    return pending
+
+
 @transaction.atomic
 def user_set_account_type(
     *, user_id: int, account_type: str, changed_by: User, reason: str = ""
@@ -53,6 +93,9 @@ def user_set_account_type(
     if not can_change_account_type(changed_by):
         raise ApplicationError("You are not allowed to change account types.")
     user = User.objects.select_for_update().get(pk=user_id)
+    pending_before = user.account_type == AccountType.PLUS and (
+        DeveloperAccessRequest.objects.filter(user=user, state=AccessRequestState.PENDING).exists()
+    )
     change = _set_account_type(
         user=user,
         account_type=account_type,
@@ -60,6 +103,10 @@ def user_set_account_type(
         reason=reason or "Changed by staff",
     )
     if change is not None:
+        if pending_before and account_type != AccountType.DEVELOPER:
+            # One message tells both: the new type, and that the request it ends was closed.
+            closed = REQUEST_CLOSED_NOTE.format(label=AccountType(account_type).label)
+            reason = f"{reason}\n\n{closed}" if reason else closed
         notification_intent_create(
             recipient=user,
             notice=kinds.AccountTypeChanged(
@@ -130,8 +177,27 @@ def _lock_pending_request(request_id: int, decided_by: User, verb: str) -> Devel
 def developer_access_grant(
     *, request_id: int, decided_by: User, note: str = ""
 ) -> DeveloperAccessRequest:
-    """Grant developer access: the request is granted and the user becomes a developer."""
+    """Grant developer access: the request is granted and the user becomes a developer.
+
+    The account is re-checked now, not when it asked: only an active Plus account is granted
+    (refused with a message otherwise, and nothing changes). The account row is locked before
+    the request, in the order every change of account type takes them.
+    """
+    user_id = DeveloperAccessRequest.objects.values_list("user_id", flat=True).get(pk=request_id)
+    user = User.objects.select_for_update().get(pk=user_id)
     access_request = _lock_pending_request(request_id, decided_by, "grant")
+    access_request.user = user
+    if not user.is_active:
+        raise ApplicationError(
+            f"{user.email}'s account is deactivated, so it can't be granted developer access. "
+            "Nothing was changed; decline the request instead."
+        )
+    if not can_request_developer_access(user):
+        raise ApplicationError(
+            f"{user.email} has a {user.get_account_type_display()} account now, and only a Plus "
+            "account can be granted developer access. Nothing was changed; decline the request, "
+            "or change the account type by hand."
+        )
     access_request.grant()
     access_request.decided_by = decided_by
     access_request.decided_at = timezone.now()
@@ -139,7 +205,6 @@ def developer_access_grant(
     access_request.save(
         update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"]
     )
-    user = User.objects.select_for_update().get(pk=access_request.user_id)
     _set_account_type(
         user=user,
         account_type=AccountType.DEVELOPER,
