@@ -28,7 +28,9 @@ _SUPPRESSED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 settings.register_profile(
     "ci",
     max_examples=CI_EXAMPLES,
-    deadline=5000,  # ms per example; nothing here should take a tenth of that
+    # ms per example: the slowest example (a fetch, a check, a store and three pages) takes
+    # well under a second; the margin is for a CI machine that is busy with other work.
+    deadline=10_000,
     derandomize=True,
     database=None,
     print_blob=True,
@@ -38,8 +40,8 @@ settings.register_profile(
 )
 settings.register_profile(
     "dev",
-    max_examples=1000,
-    deadline=10000,
+    max_examples=10 * CI_EXAMPLES,
+    deadline=20_000,
     database=DirectoryBasedExampleDatabase(".hypothesis/examples"),
     print_blob=True,
     suppress_health_check=_SUPPRESSED,
