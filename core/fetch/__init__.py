@@ -8,7 +8,9 @@ the body.
 
 - `addresses`: the address policy (which IP addresses are public);
 - `urls`: reading a URL and every check that needs no I/O (scheme, host, port, https);
-- `transport`: DNS, sockets, TLS, the GET, body caps and the deadline (and the test seams);
+- `transport`: DNS, sockets, TLS, the GET and the deadline (and the test seams);
+- `body`: reading the body: Content-Length, Content-Encoding (gzip, deflate) and the declared
+  charset, each checked, every lie a FetchError with its own code, the caps after decoding;
 - `client`: fetch_url and check_url, redirects included;
 - `errors` and `limits`: FetchError with its stable codes, and the caps.
 """

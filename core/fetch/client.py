@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from core.fetch.body import check_charset
 from core.fetch.errors import FetchError, bad_url, timed_out
 from core.fetch.limits import FETCH_DEADLINE_SECONDS, MAX_REDIRECTS
 from core.fetch.transport import request, resolve_public
@@ -39,8 +40,13 @@ def fetch_url(
     allow_localhost: bool | None = None,
     deadline: float = FETCH_DEADLINE_SECONDS,
     accept: str = "application/json",
+    charset: str | None = None,
 ) -> FetchResult:
-    """GET a user-supplied URL safely, or raise FetchError saying why not."""
+    """GET a user-supplied URL safely, or raise FetchError saying why not.
+
+    With `charset`, the body is text in that charset: a Content-Type declaring another one
+    (or one its bytes are not in) is refused as fetch.charset.
+    """
     allow_localhost = _local_development(allow_localhost)
     deadline_at = time.monotonic() + deadline
     target = parse_url(url, allow_localhost=allow_localhost)
@@ -55,11 +61,14 @@ def fetch_url(
         except TimeoutError as exc:
             raise timed_out(target.url, deadline) from exc
         if body is not None:
+            content_type = headers.get("Content-Type", "")
+            if charset is not None:
+                check_charset(target.url, content_type, body, charset)
             return FetchResult(
                 url=url,
                 final_url=target.url,
                 status=status,
-                content_type=headers.get("Content-Type", ""),
+                content_type=content_type,
                 body=body,
             )
         redirects += 1

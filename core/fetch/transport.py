@@ -18,17 +18,16 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 
 from core.fetch.addresses import refuse_non_public
-from core.fetch.errors import FetchError, connection_failed, timed_out, too_large
+from core.fetch.body import read_body
+from core.fetch.errors import FetchError, connection_failed, timed_out
 from core.fetch.urls import Target
+from core.text import clip
 
 USER_AGENT = "PluginStoreBot/1.0 (+manifest checker)"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Small reads keep the deadline check close to every byte that arrives.
-_READ_CHUNK = 16 * 1024
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -66,7 +65,7 @@ def resolve_public(target: Target, deadline_at: float, deadline: float) -> tuple
     def lookup() -> None:
         try:
             found.extend(_resolve(target.host, target.port))
-        except Exception as exc:  # reported to the caller below
+        except Exception as exc:  # handed to the calling thread below
             failed.append(exc)
 
     # getaddrinfo has no timeout of its own; a daemon thread lets the deadline win.
@@ -75,6 +74,8 @@ def resolve_public(target: Target, deadline_at: float, deadline: float) -> tuple
     thread.join(max(0.0, deadline_at - time.monotonic()))
     if thread.is_alive():
         raise timed_out(target.url, deadline)
+    if failed and not isinstance(failed[0], OSError | UnicodeError):
+        raise failed[0]  # not a DNS answer but a fault of ours: never the developer's error
     if failed or not found:
         raise FetchError(
             "fetch.dns",
@@ -96,7 +97,8 @@ def request(
             sock = _start_tls(target, sock, deadline_at)
         # The connection never dials: it talks over the socket we opened to the checked address.
         connection = http.client.HTTPConnection(target.host, target.port)
-        connection.sock = _DeadlineSocket(sock, deadline_at)  # type: ignore[assignment]
+        deadline_sock = _DeadlineSocket(sock, deadline_at)
+        connection.sock = deadline_sock  # type: ignore[assignment]
         try:
             connection.putrequest(
                 "GET", target.request_target, skip_host=True, skip_accept_encoding=True
@@ -112,16 +114,21 @@ def request(
             if status in REDIRECT_STATUSES and response.getheader("Location"):
                 return status, response.headers, None
             if not 200 <= status < 300:
-                reason = f" {response.reason}" if response.reason else ""
+                reason = f" {clip(response.reason)}" if response.reason else ""
                 raise FetchError(
                     "fetch.http_status",
                     f"{target.url} answered HTTP {status}{reason}; expected 200 OK. Check the "
                     "URL and that the file is published there.",
                     extra={"status": status},
                 )
-            return status, response.headers, _read_body(target, response, max_bytes)
-        except http.client.HTTPException as exc:
-            raise _connection_error(target, f"its answer was not valid HTTP ({exc!r})") from exc
+            body = read_body(
+                target.url, response, max_bytes, more_pending=deadline_sock.more_pending
+            )
+            return status, response.headers, body
+        except (http.client.HTTPException, ValueError) as exc:
+            # ValueError: what http.client raises on a few malformed answers of its own.
+            detail = clip(repr(exc), 120)
+            raise _connection_error(target, f"its answer was not valid HTTP ({detail})") from exc
         except TimeoutError:
             raise
         except OSError as exc:
@@ -171,68 +178,29 @@ def _start_tls(target: Target, sock: socket.socket, deadline_at: float) -> ssl.S
         ) from exc
 
 
-def _read_body(target: Target, response: http.client.HTTPResponse, max_bytes: int) -> bytes:
-    """The body, refused as soon as it is known to exceed max_bytes."""
-    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif encoding == "identity":
-        decoder = None
-    else:
-        raise FetchError(
-            "fetch.content_encoding",
-            f"{target.url} was sent compressed as {encoding!r}, which the checker does not "
-            "read. Serve it uncompressed or gzip-compressed.",
-        )
-    if response.length is not None and response.length > max_bytes:
-        raise too_large(target.url, max_bytes)
-    parts: list[bytes] = []
-    received = size = 0
-    while True:
-        chunk = response.read1(min(_READ_CHUNK, max_bytes + 1 - received))
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > max_bytes:
-            raise too_large(target.url, max_bytes)
-        if decoder is not None:
-            # max_length bounds the output, so a small gzip bomb never inflates past the cap.
-            chunk = decoder.decompress(chunk, max_bytes + 1 - size)
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large(target.url, max_bytes)
-        parts.append(chunk)
-    if decoder is not None:
-        try:
-            tail = decoder.flush()
-        except zlib.error:
-            tail = b""
-        size += len(tail)
-        if size > max_bytes:
-            raise too_large(target.url, max_bytes)
-        if not decoder.eof:
-            raise _connection_error(target, "its gzip-compressed body was cut short or corrupt")
-        parts.append(tail)
-    return b"".join(parts)
-
-
 class _DeadlineSocket:
     """Gives every send and receive only the time left before the deadline.
 
     A server that drips a byte a second never trips a per-read timeout; checking the clock
     before each recv (and letting recv wait at most the time left) bounds the whole exchange.
-    http.client only needs sendall, makefile and close from its socket.
+    http.client only needs sendall, makefile and close from its socket. The buffered reader it
+    gets stays readable after http.client closes it, so `more_pending` can look past the body.
     """
+
+    # How long `more_pending` waits for bytes past the body: enough for what was sent with it.
+    _PEEK_SECONDS = 0.05
 
     def __init__(self, sock: socket.socket, deadline_at: float) -> None:
         self._sock = sock
         self._deadline_at = deadline_at
+        self._reader: _KeptReader | None = None
+        self._peeking = False
 
     def _arm(self) -> None:
         remaining = self._deadline_at - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("fetch deadline reached")
-        self._sock.settimeout(remaining)
+        self._sock.settimeout(min(remaining, self._PEEK_SECONDS) if self._peeking else remaining)
 
     def sendall(self, data: bytes) -> None:
         self._arm()
@@ -243,10 +211,30 @@ class _DeadlineSocket:
         return self._sock.recv_into(buffer)
 
     def makefile(self, mode: str = "rb") -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self))
+        self._reader = _KeptReader(_DeadlineReader(self))
+        return self._reader
+
+    def more_pending(self) -> bool:
+        """Whether bytes past the response have arrived already (waiting only an instant)."""
+        if self._reader is None:
+            return False
+        self._peeking = True
+        try:
+            return bool(self._reader.peek(1))
+        except (OSError, ValueError):  # timed out, reset or closed: nothing more came
+            return False
+        finally:
+            self._peeking = False
 
     def close(self) -> None:
         # request() closes the real socket once the response has been read.
+        return None
+
+
+class _KeptReader(io.BufferedReader):
+    """http.client's reader; closing it keeps its buffer, the socket closes in request()."""
+
+    def close(self) -> None:
         return None
 
 

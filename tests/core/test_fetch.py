@@ -675,6 +675,25 @@ def test_the_cap_counts_bytes_on_the_wire_not_only_decoded_ones(server: LocalSer
     refuse(f"http://127.0.0.1:{server.port}/padded", "fetch.too_large", allow_localhost=True)
 
 
+def test_a_server_keeping_the_connection_open_after_the_body_is_not_waited_for(
+    server: LocalServer,
+) -> None:
+    """Looking for bytes past the Content-Length (core/fetch/body.py) takes an instant."""
+
+    def lingers(handler: BaseHTTPRequestHandler) -> None:
+        send(handler, b'{"ok": 1}')
+        handler.wfile.flush()
+        time.sleep(3)  # ignores our Connection: close
+
+    server.routes["/linger"] = lingers
+    started = time.monotonic()
+    result = fetch_url(
+        f"http://127.0.0.1:{server.port}/linger", max_bytes=MANIFEST_MAX_BYTES, allow_localhost=True
+    )
+    assert result.body == b'{"ok": 1}'
+    assert time.monotonic() - started < 1
+
+
 def test_other_content_encodings_are_refused(server: LocalServer) -> None:
     server.routes["/br"] = answer(b"\x1b\x00", headers={"Content-Encoding": "br"})
     refuse(f"http://127.0.0.1:{server.port}/br", "fetch.content_encoding", allow_localhost=True)
