@@ -197,6 +197,9 @@ def parse_yaml(text: str) -> object:
         raise DocumentError("is not valid YAML.") from None
     except RecursionError:
         raise DocumentError(f"is nested too deeply (the limit is {MAX_DEPTH} levels).") from None
+    except ValueError:
+        # Python reads at most 4,300 digits of an integer (sys.get_int_max_str_digits).
+        raise DocumentError("contains a number with too many digits.") from None
     check_shape(value)
     return value
 

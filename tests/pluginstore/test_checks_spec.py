@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from core.fetch import SPEC_MAX_BYTES
-from pluginstore.checks import check_plugin, check_spec
+from pluginstore.checks import check_plugin, check_spec, openapi_child
 from pluginstore.checks.spec import is_descriptive
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -157,6 +157,14 @@ def test_anything_but_a_json_or_yaml_object_gives_one_parse_error(raw):
     assert len(findings[0].message) < 300
 
 
+def test_a_yaml_number_longer_than_python_reads_is_a_parse_error():
+    """int() refuses over 4,300 digits with ValueError, which escaped the YAML reader."""
+    findings = spec_findings("x: " + "1" * 4301 + "\n")
+    assert [(f.code, f.message) for f in findings] == [
+        ("spec.parse", "The OpenAPI spec contains a number with too many digits.")
+    ]
+
+
 def test_parse_errors_say_where_and_why():
     assert "line 4" in spec_findings(b"openapi: 3.0.0\ninfo:\n  - [unclosed\n")[0].message
     assert "alias" in spec_findings(BILLION_LAUGHS)[0].message
@@ -223,6 +231,8 @@ def test_a_missing_info_object_is_invalid():
 )
 @pytest.mark.parametrize("place", ["schema", "path item", "parameter", "response"])
 def test_refs_outside_the_document_are_refused_and_never_fetched(ref, place, monkeypatch):
+    # The validator reads its own meta-schemas with urlopen the first time: let it, here.
+    assert openapi_child.validate(good_spec(), "3.0") == {"outcome": "valid"}
     opened = []
 
     def no_network(url, *args, **kwargs):
@@ -244,6 +254,9 @@ def test_refs_outside_the_document_are_refused_and_never_fetched(ref, place, mon
     else:
         operation(spec)["responses"]["404"] = {"$ref": ref}
     assert "$ref" in openapi_error(spec)
+    # The checker validates in a child process; what the child runs, run here under the patches.
+    outcome = openapi_child.validate(spec, "3.0")["outcome"]
+    assert outcome == ("missing_ref" if ref.startswith("#") else "unresolvable_ref")
     assert opened == []
 
 
@@ -427,10 +440,62 @@ def test_long_paths_are_clipped_in_fields_and_messages():
 
 
 def test_validating_does_not_keep_specs_alive_in_the_validators_cache():
+    """The validator process lives on between specs: it must not hoard them."""
     from openapi_spec_validator.validation.validators import SpecValidator
 
     cache_info = SpecValidator.iter_errors.__wrapped__.cache_info
     before = cache_info().currsize
     for _ in range(3):
-        assert codes(good_spec()) == []
+        assert openapi_child.validate(good_spec(), "3.0") == {"outcome": "valid"}
     assert cache_info().currsize == before
+
+
+# the validator's budget and its process (pluginstore/checks/openapi.py) ---------------------
+
+
+def test_a_ref_cycle_with_nothing_else_is_the_developers_error():
+    spec = good_spec()
+    spec["components"]["schemas"]["A"] = {"$ref": "#/components/schemas/B"}
+    spec["components"]["schemas"]["B"] = {"$ref": "#/components/schemas/A"}
+    assert "refers to itself" in openapi_error(spec)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "import sys; sys.exit(3)",  # dies at once
+        "import sys; sys.stdin.buffer.read(8); sys.stdout.buffer.write(b'\\0' * 7 + b'\\2{]')",
+        "import sys, time; sys.stdin.buffer.read(8); time.sleep(60)",  # never answers
+    ],
+    ids=["dies", "answers nonsense", "never answers"],
+)
+def test_a_failing_validator_is_our_problem_reported_as_a_warning(
+    program, tmp_path, monkeypatch, settings
+):
+    from pluginstore.checks import openapi
+
+    spec = good_spec()
+    openapi.stop_idle_children()
+    child = tmp_path / "child.py"
+    child.write_text(program)
+    monkeypatch.setattr(openapi, "CHILD_PROGRAM", child)
+    settings.PLUGINSTORE_SPEC_VALIDATION_SECONDS = 1
+    findings = spec_findings(spec)
+    assert [(f.code, f.severity) for f in findings] in (
+        [("spec.openapi.unchecked", "warning")],
+        [("spec.openapi.time_limit", "warning")],
+    )
+    assert "not an error in your spec" in findings[0].message or "our side" in findings[0].message
+    assert openapi._idle == []  # the broken process is not kept
+
+
+def test_one_validator_process_serves_spec_after_spec():
+    from pluginstore.checks import openapi
+
+    spec = good_spec()
+    openapi.stop_idle_children()
+    for _ in range(3):
+        assert codes(spec) == []
+    assert len(openapi._idle) == 1 and openapi._idle[0].uses == 3
+    openapi.stop_idle_children()
+    assert openapi._idle == []
