@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.services import developer_access_decline, developer_access_request_create
@@ -417,4 +418,72 @@ def test_the_submission_bot_shows_names_notes_and_findings_escaped(
         bot.conversation_file(user=owner)
     pages.check(client, url)
     pages.check(client, reverse("developer:plugin", args=[plugin.pk]), shows=short)
+    pages.assert_clean()
+
+
+def test_a_request_for_changes_comes_back_escaped_on_every_page(
+    django_capture_on_commit_callbacks,
+):
+    """Issue 11's texts: the request-changes note (all vectors, a few newline-joined notes),
+    the developer's answer and the reviewers' notices of it, the reminder and the rejection at
+    the deadline. Every page that shows them, and their emails."""
+    from reviews.changes import changes_requested_deadlines
+
+    reviewer = make_reviewer(display_name=VECTORS[1])
+    pages = Pages(VECTORS)
+    as_reviewer = _client(reviewer)
+    mail.outbox = []
+    texts = _chunks(VECTORS)
+    for index, text in enumerate(texts):
+        owner = DeveloperFactory(display_name=VECTORS[(index + 2) % len(VECTORS)])
+        first_line = text.split("\n", 1)[0]
+        with django_capture_on_commit_callbacks(execute=True):
+            plugin = register(owner, domain=f"changes{index}.example.com")
+            submission = submit(plugin)
+            claim(submission, reviewer)
+            review_services.submission_request_changes(
+                submission_id=submission.pk, reviewer=reviewer, note=text
+            )
+        thread = Thread.objects.get(owner=owner, plugin=plugin)
+        as_owner = _client(owner)
+        pages.check(as_owner, reverse("developer:plugin", args=[plugin.pk]), shows=first_line)
+        pages.check(as_owner, reverse("help:thread", args=[thread.pk]), shows=first_line)
+        pages.check(as_owner, reverse("help:submit"))
+        pages.check(
+            as_reviewer,
+            reverse("admin:reviews_submission_change", args=[submission.pk]),
+            shows=first_line,
+        )
+        pages.check(as_reviewer, reverse("admin:reviews_submission_changelist") + "?queue=changes")
+        # The answer (a reply made of the vectors) reaches the reviewer's Account notices;
+        # then a second request runs out: a reminder, and a rejection with the note.
+        with django_capture_on_commit_callbacks(execute=True):
+            inbox_services.thread_reply_create(thread_id=thread.pk, author=owner, body=text)
+            claim(submission, reviewer)
+            asked = review_services.submission_request_changes(
+                submission_id=submission.pk, reviewer=reviewer, note=text
+            )
+            changes_requested_deadlines(now=asked.changes_due_at - timezone.timedelta(days=1))
+            changes_requested_deadlines(now=asked.changes_due_at)
+        pages.check(as_owner, reverse("help:thread", args=[thread.pk]), shows=first_line)
+        pages.check(as_owner, reverse("developer:plugin", args=[plugin.pk]), shows=first_line)
+        pages.check(
+            as_reviewer,
+            reverse("admin:reviews_submission_change", args=[submission.pk]),
+            shows=first_line,
+        )
+    notices = Thread.objects.get(owner=reviewer, plugin=None)
+    pages.check(as_reviewer, reverse("help:thread", args=[notices.pk]), shows=first_line)
+    pages.check(as_reviewer, reverse("help:messages"))
+    html_parts = [
+        body
+        for message in mail.outbox
+        for body, kind in message.alternatives
+        if kind == "text/html"
+    ]
+    kinds_sent = {message.subject for message in mail.outbox}
+    assert len(html_parts) >= 5 * len(texts), kinds_sent
+    assert any(escape(first_line) in html for html in html_parts), "no email shows the texts"
+    for number, html in enumerate(html_parts):
+        pages.check_html(f"email {number} ({mail.outbox[number].subject!r})", html)
     pages.assert_clean()
