@@ -1,32 +1,48 @@
-"""The submission page: everything a reviewer reads to decide, the decision buttons and forms,
-and the reply to the developer."""
+"""The submission page, the reviewer's workbench: everything needed to decide (findings by
+criterion, the diff from the approved version, the spec's operations, both documents, what the
+developer said, the plugin's history) and the decision itself, plus the reply to the developer.
 
-from django.contrib import admin, messages
+The decision form posts to the change page with `_decision` (the button pressed) and comes
+back with the marked fields or a confirmation step; the confirmation posts `_confirm` and runs
+the transition's service. static/js/workbench.js shows the same confirmation as a <dialog>.
+"""
+
+import copy
+
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django_fsm import TransitionNotAllowed
 
+from core.admin import TransitionBlock
 from core.exceptions import ApplicationError
-from reviews import moderation, permissions, selectors, services
-from reviews.forms import ReviewDecisionForm, SubmissionReplyForm
-from reviews.models import CriterionOutcome, CriterionResult
+from reviews import permissions, services, workbench_selectors
+from reviews.forms import (
+    APPROVE,
+    DECISIONS,
+    REJECT,
+    REQUEST_CHANGES,
+    ApproveDecisionForm,
+    RejectDecisionForm,
+    RequestChangesForm,
+    ReviewDecisionForm,
+    SubmissionReplyForm,
+)
 
+DECISION_PARAM = "_decision"
+CONFIRM_PARAM = "_confirm"
 
-class CriterionResultInline(admin.TabularInline):
-    model = CriterionResult
-    fields = ("criterion", "result", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "Criteria (this decision)"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+# The decision buttons, in the order shown, with what their confirmation says.
+DECISION_LABELS = {
+    APPROVE: ("Approve", "The plugin is approved and this version goes live in the store."),
+    REJECT: ("Reject", "The developer reads the failed criteria and your note."),
+    REQUEST_CHANGES: (
+        "Request changes",
+        "The developer is asked to change or answer; the submission waits for them.",
+    ),
+}
 
 
 def _reviewer(obj, request):
@@ -34,78 +50,48 @@ def _reviewer(obj, request):
 
 
 class WorkbenchAdminMixin:
-    """The submission change page and its actions."""
+    """The submission change page, its decision form and its actions."""
 
-    fsm_forms = {"approve": ReviewDecisionForm, "reject": ReviewDecisionForm}
+    # The old transition pages (admin/.../transition/<name>/) stay reachable for hand-made
+    # URLs; the submission page never sends reviewers there.
+    fsm_forms = {
+        APPROVE: ApproveDecisionForm,
+        REJECT: RejectDecisionForm,
+        REQUEST_CHANGES: RequestChangesForm,
+    }
     fsm_services = {
         "claim": lambda obj, request, **kw: services.submission_claim(**_reviewer(obj, request)),
         "release": lambda obj, request, **kw: services.submission_release(
             **_reviewer(obj, request)
         ),
-        "approve": lambda obj, request, **kw: services.submission_approve(
+        APPROVE: lambda obj, request, **kw: services.submission_approve(
             **_reviewer(obj, request),
             results=kw["results"],
             developer_note=kw["developer_note"],
             private_note=kw["private_note"],
         ),
-        "reject": lambda obj, request, **kw: services.submission_reject(
+        REJECT: lambda obj, request, **kw: services.submission_reject(
             **_reviewer(obj, request),
             results=kw["results"],
             developer_note=kw["developer_note"],
             private_note=kw["private_note"],
+        ),
+        # reviews.services.submission_request_changes comes with the changes_requested state;
+        # the button shows only once the model has the transition.
+        REQUEST_CHANGES: lambda obj, request, **kw: services.submission_request_changes(
+            **_reviewer(obj, request), note=kw["developer_note"]
         ),
     }
-
-    readonly_fields = (
-        "plugin_link",
-        "version_number",
-        "state",
-        "submitted_by",
-        "submitted_at",
-        "due_at",
-        "overdue",
-        "claimed_by",
-        "decided_by",
-        "decided_at",
-        "note_to_reviewer",
-        "developer_note",
-        "reviewer_private_note",
-        "findings",
-        "changes_since_approved",
-        "manifest",
-        "spec",
-        "history",
-        "status_history",
-        "replies",
-    )
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "plugin_link",
-                    "version_number",
-                    "state",
-                    ("submitted_by", "submitted_at"),
-                    ("due_at", "overdue"),
-                    "claimed_by",
-                    ("decided_by", "decided_at"),
-                    "note_to_reviewer",
-                )
-            },
-        ),
-        ("Decision", {"fields": ("developer_note", "reviewer_private_note")}),
-        ("Checks", {"fields": ("findings", "changes_since_approved")}),
-        ("Documents", {"classes": ("collapse",), "fields": ("manifest", "spec")}),
-        ("Plugin history", {"fields": ("history", "status_history", "replies")}),
-    )
-    inlines = [CriterionResultInline]
 
     change_form_template = "admin/reviews/submission/change_form.html"
 
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return "Review"
+
+    def get_fieldsets(self, request, obj=None):
+        # The page draws its own summary (templates/admin/reviews/submission/_wb_header.html).
+        return []
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -121,15 +107,96 @@ class WorkbenchAdminMixin:
     def _may_reply(self, request, obj) -> bool:
         return self.has_view_permission(request, obj) and permissions.can_review(request.user, obj)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and self._may_reply(request, obj):
-            extra_context["reply_form"] = SubmissionReplyForm()
-            extra_context["reply_url"] = reverse(
+    # The page ----------------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context["title"] = f"Review: {obj.plugin.display_name} v{obj.version.number}"
+            context["subtitle"] = None
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if change and obj is not None:
+            response.context_data.update(self._workbench_context(request, obj, context))
+        return response
+
+    def _workbench_context(self, request, obj, context) -> dict:
+        blocks = context.get("transition_blocks") or []
+        decisions = [
+            t.name for block in blocks for t in block.transitions if t.name in DECISION_LABELS
+        ]
+        buttons = [
+            TransitionBlock(block.field, block.label, transitions)
+            for block in blocks
+            if (transitions := [t for t in block.transitions if t.name not in DECISION_LABELS])
+        ]
+        bench = workbench_selectors.workbench(obj)
+        pending = context.get("pending_decision")
+        form = context.get("decision_form")
+        if form is None and decisions:
+            form = ReviewDecisionForm(presets=bench.presets)
+        extra = {
+            "transition_blocks": buttons,
+            "bench": bench,
+            "decision_form": form,
+            "decisions": [
+                (name, *DECISION_LABELS[name]) for name in DECISION_LABELS if name in decisions
+            ],
+            "pending_decision": pending and (pending, *DECISION_LABELS[pending]),
+            "confirmed_criteria": {c.criterion for c in bench.confirmations or () if c.confirmed},
+            "decision_param": DECISION_PARAM,
+            "confirm_param": CONFIRM_PARAM,
+        }
+        if self._may_reply(request, obj):
+            extra["reply_form"] = SubmissionReplyForm()
+            extra["reply_url"] = reverse(
                 "admin:reviews_submission_reply", args=[obj.pk], current_app=self.admin_site.name
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+        return extra
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if (
+            request.method == "POST"
+            and object_id
+            and (DECISION_PARAM in request.POST or CONFIRM_PARAM in request.POST)
+        ):
+            return self.decision_view(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def decision_view(self, request, object_id):
+        """The decision form: marked fields, then a confirmation, then the service."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        name = request.POST.get(CONFIRM_PARAM) or request.POST.get(DECISION_PARAM)
+        if name not in DECISIONS:
+            raise PermissionDenied("There is no such decision.")
+        transition = self.check_fsm_transition(request, obj, name)
+        form = ReviewDecisionForm(
+            request.POST,
+            presets=workbench_selectors.criterion_presets(obj.version.findings),
+            decision=name,
+        )
+        pending = None
+        if form.is_valid():
+            if request.POST.get(CONFIRM_PARAM) != name:
+                pending = name  # valid: ask for the confirmation
+            else:
+                try:
+                    self.fsm_services[transition.name](obj, request, **form.cleaned_data)
+                except (ApplicationError, TransitionNotAllowed) as error:
+                    form.add_error(None, getattr(error, "message", str(error)))
+                else:
+                    label = DECISION_LABELS[name][0]
+                    self.message_user(request, f"{label}: done.", messages.SUCCESS)
+                    return HttpResponseRedirect(self._change_url(obj))
+        # The page again, exactly as a GET draws it (Django's change view would treat a POST
+        # as an edit of the row), with the form as posted.
+        page_request = copy.copy(request)
+        page_request.method = "GET"
+        return super().changeform_view(
+            page_request,
+            object_id,
+            extra_context={"decision_form": form, "pending_decision": pending},
+        )
 
     def reply_view(self, request, object_id):
         """POST only: run submission_reply and go back to the submission page."""
@@ -153,118 +220,4 @@ class WorkbenchAdminMixin:
                 self.message_user(request, f"Reply not sent: {error.message}", messages.ERROR)
             else:
                 self.message_user(request, "Reply sent to the developer.", messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse(
-                "admin:reviews_submission_change",
-                args=[obj.pk],
-                current_app=self.admin_site.name,
-            )
-        )
-
-    @admin.display(description="check findings")
-    def findings(self, obj):
-        findings = obj.version.findings or []
-        if not findings:
-            return "No findings."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li><strong>{} {}</strong> {}: {}</li>",
-                (
-                    (
-                        f.get("criterion", ""),
-                        f.get("severity", ""),
-                        f.get("code", ""),
-                        f.get("message", ""),
-                    )
-                    for f in findings
-                ),
-            ),
-        )
-
-    @admin.display(description="changes since the last approved version")
-    def changes_since_approved(self, obj):
-        diff = selectors.version_diff(obj)
-        if diff is None:
-            return "No version of this plugin was approved before."
-        return format_html("<pre>{}</pre>", diff or "No changes.")
-
-    @admin.display(description="manifest")
-    def manifest(self, obj):
-        return format_html("<pre>{}</pre>", obj.version.manifest_text)
-
-    @admin.display(description="OpenAPI spec")
-    def spec(self, obj):
-        return format_html("<pre>{}</pre>", obj.version.spec_text)
-
-    @admin.display(description="submissions of this plugin")
-    def history(self, obj):
-        rows = []
-        for submission in selectors.plugin_submissions(obj.plugin_id):
-            failed = ", ".join(
-                r.criterion
-                for r in submission.criterion_results.all()
-                if r.result == CriterionOutcome.FAIL
-            )
-            events = format_html_join(
-                "",
-                "<li>{} {} → {} by {}{}</li>",
-                (
-                    (
-                        f"{e.created_at:%Y-%m-%d %H:%M}",
-                        e.from_state or "—",
-                        e.to_state,
-                        e.actor or "—",
-                        f": {e.reason}" if e.reason else "",
-                    )
-                    for e in submission.events.all()
-                ),
-            )
-            rows.append(
-                format_html(
-                    "<li><strong>#{} v{}</strong> {}{}{}<ul>{}</ul></li>",
-                    submission.pk,
-                    submission.version.number,
-                    submission.get_state_display(),
-                    " (this one)" if submission.pk == obj.pk else "",
-                    f" — failed {failed}" if failed else "",
-                    events,
-                )
-            )
-        return format_html("<ol>{}</ol>", format_html_join("", "{}", ((r,) for r in rows)))
-
-    @admin.display(description="the developer's replies")
-    def replies(self, obj):
-        messages = selectors.developer_replies(obj.plugin_id)
-        if not messages:
-            return "No replies in the plugin's message thread."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} {}: <strong>{}</strong><br>{}</li>",
-                ((f"{m.created_at:%Y-%m-%d %H:%M}", m.author, m.subject, m.body) for m in messages),
-            ),
-        )
-
-    @admin.display(description="plugin status changes")
-    def status_history(self, obj):
-        changes = moderation.plugin_status_history(obj.plugin_id)
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} {} → {} by {}{}</li>",
-                (
-                    (
-                        f"{c.created_at:%Y-%m-%d %H:%M}",
-                        c.from_status or "—",
-                        c.to_status,
-                        c.changed_by or "—",
-                        f": {c.reason}" if c.reason else "",
-                    )
-                    for c in changes
-                ),
-            ),
-        )
+        return HttpResponseRedirect(self._change_url(obj))

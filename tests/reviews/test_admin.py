@@ -91,11 +91,12 @@ def test_a_reviewer_claims_and_approves_through_the_admin(client):
     assert response.status_code == 302
     assert _state(submission) == SubmissionState.IN_REVIEW
 
-    form = client.get(_transition_url(submission, "approve"))
-    assert form.status_code == 200
-    assert "C9" in form.content.decode()
+    # The decision form is on the submission page itself.
+    page = client.get(_change_url(submission))
+    assert page.status_code == 200
+    assert 'name="result_C9"' in page.content.decode()
     data = _decision() | {"developer_note": "Welcome!", "private_note": "Clean."}
-    response = client.post(_transition_url(submission, "approve"), data)
+    response = client.post(_change_url(submission), data | {"_confirm": "approve"})
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.state == SubmissionState.APPROVED
@@ -110,17 +111,30 @@ def test_rejecting_through_the_admin_adds_the_canned_reason_to_the_note(client):
     )
     submission = claim(submit(register(DeveloperFactory())), reviewer)
     client.force_login(reviewer)
-    url = _transition_url(submission, "reject")
-    # Nothing failed: the service refuses, the form is shown again, nothing changes.
-    page = client.post(url, _decision(), follow=True)
+    url = _change_url(submission)
+    # Nothing failed: refused on the page, nothing changes.
+    page = client.post(url, _decision() | {"_confirm": "reject"})
     assert "at least one failed criterion" in page.content.decode()
     assert _state(submission) == SubmissionState.IN_REVIEW
 
-    client.post(url, _decision(C9="GPT in the name") | {"canned_reasons": [canned.pk]})
+    data = _decision(C9="GPT in the name") | {"canned_reasons": [canned.pk], "_confirm": "reject"}
+    client.post(url, data)
     submission.refresh_from_db()
     assert submission.state == SubmissionState.REJECTED
     assert submission.developer_note == 'Remove "GPT" from the name.'
     assert submission.criterion_results.get(criterion="C9").note == "GPT in the name"
+
+
+def test_the_old_transition_pages_still_decide_for_hand_made_urls(client):
+    reviewer = make_reviewer()
+    submission = claim(submit(register(DeveloperFactory())), reviewer)
+    client.force_login(reviewer)
+    assert client.get(_transition_url(submission, "approve")).status_code == 200
+    page = client.post(_transition_url(submission, "reject"), _decision())
+    assert "at least one failed criterion" in page.content.decode()
+    assert _state(submission) == SubmissionState.IN_REVIEW
+    client.post(_transition_url(submission, "approve"), _decision())
+    assert _state(submission) == SubmissionState.APPROVED
 
 
 def test_staff_outside_reviewers_get_403_and_no_change(client):
@@ -133,6 +147,9 @@ def test_staff_outside_reviewers_get_403_and_no_change(client):
     assert 'value="claim"' not in client.get(_change_url(submission)).content.decode()
     assert client.post(_change_url(submission), {"_fsm_transition_to": "claim"}).status_code == 403
     assert client.post(_transition_url(submission, "approve"), _decision()).status_code == 403
+    for param in ("_decision", "_confirm"):
+        response = client.post(_change_url(submission), _decision() | {param: "approve"})
+        assert response.status_code == 403
     assert _state(submission) == SubmissionState.SUBMITTED
 
 
@@ -145,8 +162,14 @@ def test_hand_made_posts_for_transitions_the_reviewer_may_not_take_get_403(clien
         response = client.post(_change_url(submission), {"_fsm_transition_to": name})
         assert response.status_code == 403, name
     assert client.post(_transition_url(submission, "approve"), _decision()).status_code == 403
+    assert (
+        client.post(_change_url(submission), _decision() | {"_confirm": "approve"}).status_code
+        == 403
+    )
     claim(submission, claimer)
     assert client.post(_transition_url(submission, "reject"), _decision(C1="x")).status_code == 403
+    response = client.post(_change_url(submission), _decision(C1="x") | {"_confirm": "reject"})
+    assert response.status_code == 403
     assert _state(submission) == SubmissionState.IN_REVIEW
 
 
@@ -197,7 +220,9 @@ def test_the_submission_page_shows_the_check_findings_by_criterion(client):
     submission = submit(plugin, note_to_reviewer="Please test with Paris.")
     client.force_login(reviewer)
     page = client.get(_change_url(submission)).content.decode()
-    assert "<strong>C3 warning</strong> manifest.contact_domain" in page
+    c3 = page[page.index('id="findings-C3"') :]
+    assert "C3" in c3[:200] and "manifest.contact_domain" in c3[: c3.index("</ul>")]
+    assert "Warning" in c3[: c3.index("</ul>")]
     assert "Please test with Paris." in page
     assert "No version of this plugin was approved before." in page
     assert "→ unverified" in page and "Registered" in page  # the plugin's status history
