@@ -426,3 +426,12 @@ def test_a_second_request_gets_its_own_deadline_reminder_and_notices(
         changes_requested_deadlines_task()
     assert Message.objects.filter(kind=NotificationKind.CHANGES_REQUESTED).count() == 2
     assert Message.objects.filter(kind=NotificationKind.CHANGES_REMINDER).count() == 2
+
+
+def test_beat_sends_the_deadline_task_often_enough(settings):
+    from core.queue import task_named
+
+    entry = settings.CELERY_BEAT_SCHEDULE["changes-requested-deadlines"]
+    assert task_named(entry["task"]).name == changes_requested_deadlines_task.name
+    # A deadline is kept to within a few minutes.
+    assert entry["schedule"] <= 600
