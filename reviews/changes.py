@@ -27,7 +27,7 @@ from accounts.models import User
 from inbox import kinds
 from inbox.models import Message
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
-from reviews import reviewer_notices, selectors
+from reviews import reviewer_notices, risk, selectors
 from reviews.models import Submission, SubmissionState
 from reviews.services import DECISION_FIELDS, notify_developer, record_event
 
@@ -60,10 +60,15 @@ def _latest_submission(plugin: Plugin) -> Submission | None:
 
 
 def _answer(submission: Submission, *, by: User | None, version: PluginVersion | None) -> None:
-    """Back to the queue in its old place; audited, and the owner told where it stands."""
+    """Back to the queue in its old place; audited, and the owner told where it stands. A new
+    version brings its own risk flags (the queue shows the version under review's)."""
     from_state = submission.state
     submission.answer(version)
-    submission.save(update_fields=["state", "claimed_by", "version"])
+    fields = ["state", "claimed_by", "version"]
+    if version is not None:
+        submission.risk_flags = risk.risk_flags(plugin=submission.plugin, version=version)
+        fields.append("risk_flags")
+    submission.save(update_fields=fields)
     reason = f"Answered with version {version.number}." if version else ANSWERED_BY_REPLY
     record_event(submission, by, from_state, reason)
     notify_developer(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.exceptions import ApplicationError
 from inbox.models import Message, Notification, NotificationKind, Thread
 from inbox.services import thread_reply_create
-from reviews import changes, selectors, services
+from reviews import changes, risk, selectors, services
 from reviews.models import SYSTEM_ACTOR, Submission, SubmissionEvent, SubmissionState
 from reviews.moderation import plugin_ban
 from reviews.tasks import changes_requested_deadlines_task
@@ -289,18 +289,23 @@ def test_a_new_version_replaces_the_one_under_review_and_puts_it_back(
 ):
     first, second, _third = _three_in_the_queue(reviewer, django_capture_on_commit_callbacks)
     old_version = first.version
+    assert risk.WARNINGS not in first.risk_flags
 
     version = new_version(
         first.plugin,
         monkeypatch,
         django_capture_on_commit_callbacks,
         description_for_human="Weather forecasts for European capitals and Oslo.",
+        contact_email="help@elsewhere.example",  # a warning, not an error
     )
 
     first = _fresh(first)
     assert version.number == old_version.number + 1
     assert first.version == version
     assert first.state == SubmissionState.SUBMITTED
+    assert version.warning_count and not version.error_count
+    # The queue's risk flags are the new version's.
+    assert risk.WARNINGS in first.risk_flags
     assert selectors.queue_position(first) == 1 and selectors.queue_position(second) == 2
     assert _events(first)[-1] == ("changes_requested", "submitted", first.plugin.owner_id)
     assert SubmissionEvent.objects.filter(submission=first).last().reason == (
