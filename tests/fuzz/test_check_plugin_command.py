@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from pluginstore.checks import CheckReport
 from pluginstore.fetching import FetchedPlugin
-from tests.fuzz import pending
 from tests.fuzz import strategies as fz
 from tests.fuzz.budget import scaled
 from tests.fuzz.reports import VALID_MANIFEST, VALID_SPEC
@@ -70,9 +69,7 @@ documents = st.one_of(
 @example(manifest=b"\x00\xff", spec=b"\x00\xff")
 @example(manifest=VALID_MANIFEST, spec=b"{" * 5000)
 @example(manifest=VALID_MANIFEST, spec=b"x: !!binary aGVsbG8=\n")
-@example(manifest=VALID_MANIFEST, spec=fz.YAML_DIGITS.encode()).xfail(
-    raises=ValueError, reason=pending.YAML_DIGITS
-)
+@example(manifest=VALID_MANIFEST, spec=fz.YAML_DIGITS.encode())
 def test_any_files_give_one_json_report(tmp_path, manifest, spec):
     manifest_file = tmp_path / "ai-plugin.json"
     manifest_file.write_bytes(manifest)
