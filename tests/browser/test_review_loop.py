@@ -48,6 +48,13 @@ def _open_the_queue_and_claim(rita, plugin_name: str) -> None:
     expect(page.get_by_text("Claim: done.")).to_be_visible()
 
 
+def _judge(page, *criteria: str) -> None:
+    """Pass the human criteria on the submission page's decision form."""
+    for criterion in criteria:
+        group = page.get_by_role("group", name=re.compile(f"^{criterion}:"))
+        group.get_by_label("Pass").check()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rejection_is_fixed_resubmitted_approved_and_installed(person, submitted_plugin):
@@ -65,13 +72,15 @@ def test_a_rejection_is_fixed_resubmitted_approved_and_installed(person, submitt
     _open_the_queue_and_claim(rita, "Book Finder")
     rita.shot("reviewer-claimed")
     page = rita.page
-    page.get_by_role("button", name="Reject").click()
-    c8 = page.get_by_role("group", name=re.compile("^C8"))
+    # The decision form is on the submission page; the human criteria start unset.
+    _judge(page, "C1", "C2", "C4", "C10")
+    c8 = page.get_by_role("group", name=re.compile("^C8:"))
     c8.get_by_label("Fail").check()
     page.get_by_label("C8 note").fill("The description does not say which libraries.")
     page.get_by_label("Note for the developer").fill(REJECTION_NOTE)
     rita.shot("reviewer-reject-form")
-    page.get_by_role("button", name="Apply").click()
+    page.locator("#decision").get_by_role("button", name="Reject").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, reject").click()
     expect(page.get_by_text("Reject: done.")).to_be_visible()
 
     # The developer reads the reason in Help > Messages.
@@ -107,9 +116,10 @@ def test_a_rejection_is_fixed_resubmitted_approved_and_installed(person, submitt
     _open_the_queue_and_claim(rita, "Book Finder")
     page = rita.page
     expect(page.get_by_text("Says which libraries now.", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Approve").click()
+    _judge(page, "C1", "C2", "C4", "C8", "C10")
     page.get_by_label("Note for the developer").fill("Thanks, approved.")
-    page.get_by_role("button", name="Apply").click()
+    page.locator("#decision").get_by_role("button", name="Approve").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, approve").click()
     expect(page.get_by_text("Approve: done.")).to_be_visible()
     rita.shot("reviewer-approved")
 
