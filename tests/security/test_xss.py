@@ -386,6 +386,58 @@ def test_each_vector_in_a_submission_comes_back_escaped_in_the_review_queue(
     pages.assert_clean()
 
 
+def _spec_fields_with(manifest: dict, spec: dict, vector: str) -> dict:
+    """_approvable_with's spec, plus the vector as the operationId and in the path where the
+    checks still pass: every string of the submission page's operations table."""
+    url = f"https://{manifest['api']['url'].split('/')[2]}/.well-known/ai-plugin.json"
+
+    def passes(candidate: dict) -> bool:
+        report = check_plugin(
+            json.dumps(manifest).encode(), json.dumps(candidate).encode(), manifest_url=url
+        )
+        return not any(f.severity == "error" for f in report.findings)
+
+    candidate = json.loads(json.dumps(spec))
+    candidate["paths"]["/forecast"]["get"]["operationId"] = vector
+    spec = candidate if passes(candidate) else spec
+    candidate = json.loads(json.dumps(spec))
+    candidate["paths"] = {f"/{vector}": candidate["paths"].pop("/forecast")}
+    return candidate if passes(candidate) else spec
+
+
+def test_the_submission_page_shows_operations_and_diff_lines_escaped(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Per vector, an approved plugin whose next version carries the vector in every manifest
+    and spec field the checks let through (summary, description, operationId, path): the
+    reviewer's submission page, with its operations table, diff lines and documents."""
+    reviewer = make_reviewer()
+    owner = DeveloperFactory()
+    submissions = []
+    for number, vector in enumerate(VECTORS):
+        domain = f"ops{number}.example.com"
+        plugin = make_live(register(owner, domain=domain), reviewer)
+        manifest, spec = _approvable_with(domain, vector)
+        spec = _spec_fields_with(manifest, spec, vector)
+        fake_fetch(monkeypatch, lambda m=manifest, s=spec: (m, s))
+        with django_capture_on_commit_callbacks(execute=True):
+            plugin_services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
+        submission = claim(submit(plugin), reviewer)
+        submissions.append((submission, vector, spec))
+    assert any("/forecast" not in spec["paths"] for _, _, spec in submissions)
+    pages = Pages(VECTORS)
+    as_reviewer = _client(reviewer)
+    for submission, vector, _ in submissions:
+        html = pages.check(
+            as_reviewer,
+            reverse("admin:reviews_submission_change", args=[submission.pk]),
+            [vector],
+            shows=vector,
+        )
+        assert 'id="wb-operations"' in html and 'class="wb-diff-add"' in html
+    pages.assert_clean()
+
+
 def test_the_submission_bot_shows_names_notes_and_findings_escaped(
     monkeypatch, django_capture_on_commit_callbacks
 ):
