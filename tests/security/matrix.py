@@ -183,6 +183,11 @@ ADMIN_ROWS = [
     # The review queue and the reviewer's own views.
     R("admin:reviews_submission_ban_appeals", get="ADM  ADM    ADM  ADM   ADM   ADM    200  403",
                                               post="ADM ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:reviews_submission_health", get=    "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                         post=   "ADM  ADM    ADM  ADM   ADM   ADM    405  403"),
+    R("admin:reviews_submission_review_next", get="ADM ADM    ADM  ADM   ADM   ADM    405  403",
+                                              post="ADM ADM    ADM  ADM   ADM   ADM    302  403",
+      note="claims the oldest unclaimed submission and opens it"),
     R("admin:reviews_submission_reply", S, get=   "ADM  ADM    ADM  ADM   ADM   ADM    405  405",
                                            post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
       data={"body": "Thanks."}),
