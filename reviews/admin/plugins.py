@@ -1,14 +1,18 @@
 """The plugin's admin page: where reviewers ban, reinstate and answer ban appeals.
 
 The plugin belongs to pluginstore, but what a reviewer does on its page is moderation
-(reviews.moderation), so its admin is registered here.
+(reviews.moderation), so its admin is registered here. A banned plugin's page shows what its
+owner wrote since the ban (the appeal) above the Reinstate and Keep the ban buttons.
 """
 
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
 from pluginstore.models import Plugin, PluginStatusChange, PluginVersion
-from reviews import moderation
+from reviews import moderation, permissions
+
+# The appeal's messages shown on the plugin's page (the newest, in the order they were written).
+APPEAL_MESSAGES_SHOWN = 20
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -67,6 +71,11 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
     )
     fields = readonly_fields
     inlines = [StatusChangeInline, VersionInline]
+    change_form_template = "admin/pluginstore/plugin/change_form.html"
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return "Moderation"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -74,7 +83,11 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
         # Every field is read-only: Ban and Reinstate are the page's only actions.
         context.update(show_save=False, show_save_and_continue=False)
-        return super().render_change_form(request, context, *args, **kwargs)
+        if obj is not None and permissions.can_see_appeals(request.user):
+            newest = moderation.ban_appeals().filter(thread__plugin_id=obj.pk)
+            context["ban_appeal"] = list(reversed(newest[:APPEAL_MESSAGES_SHOWN]))
+            context["ban_appeal_shown"] = APPEAL_MESSAGES_SHOWN
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
