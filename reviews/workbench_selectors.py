@@ -252,22 +252,40 @@ class Confirmation:
     confirmed: bool
 
 
-def bot_confirmations(submission_id: int) -> list[Confirmation] | None:
-    """The criteria the developer confirmed in the submission bot for this submission, in the
-    bot's order; None when it was not filed through the bot. One query."""
-    conversation = (
+@dataclass(frozen=True)
+class BotConfirmations:
+    """The criteria the developer confirmed in the bot, and for which version they did."""
+
+    items: list[Confirmation]
+    version_number: int | None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def bot_confirmations(submission_id: int) -> BotConfirmations | None:
+    """The criteria the developer confirmed in the submission bot when filing this submission,
+    in the bot's order; None when it was not filed through the bot. One query.
+
+    The bot keeps them on its conversation, which points at the submission it filed
+    (reviews.bot.services.conversation_file)."""
+    row = (
         SubmissionConversation.objects.filter(submission_id=submission_id)
         .order_by("-created_at", "-id")
-        .values_list("confirmed_criteria", flat=True)
+        .values_list("confirmed_criteria", "version__number")
         .first()
     )
-    if conversation is None:
+    if row is None:
         return None
-    confirmed = set(conversation) if isinstance(conversation, list) else set()
-    return [
-        Confirmation(str(c), Criterion(c).label, explanation, str(c) in confirmed)
-        for c, explanation in BOT_CRITERIA
-    ]
+    confirmed_criteria, version_number = row
+    confirmed = set(confirmed_criteria) if isinstance(confirmed_criteria, list) else set()
+    return BotConfirmations(
+        [
+            Confirmation(str(c), Criterion(c).label, explanation, str(c) in confirmed)
+            for c, explanation in BOT_CRITERIA
+        ],
+        version_number,
+    )
 
 
 # History ------------------------------------------------------------------------------------
@@ -321,7 +339,7 @@ class Workbench:
     operations: Operations
     manifest: Document
     spec: Document
-    confirmations: list[Confirmation] | None
+    confirmations: BotConfirmations | None
     replies: list
     history: Bounded
     status_changes: Bounded

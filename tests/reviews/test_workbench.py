@@ -278,23 +278,55 @@ def test_the_page_shows_the_criteria_the_developer_confirmed_in_the_bot(
     client, reviewer, monkeypatch, django_capture_on_commit_callbacks
 ):
     plugin = register(DeveloperFactory())
+    submission = _file_through_the_bot(plugin, monkeypatch, django_capture_on_commit_callbacks)
+    client.force_login(reviewer)
+    page = _page(client, submission)
+    confirmed = page.text("wb-confirmations")
+    for criterion, _ in bot.BOT_CRITERIA:
+        assert f"{criterion} confirmed" in confirmed
+    assert "Try Paris." in page.text("wb-note-to-reviewer")
+
+
+def _file_through_the_bot(plugin, monkeypatch, capture_on_commit) -> Submission:
     owner = plugin.owner
     fake_fetch(monkeypatch, lambda: (manifest_for(plugin.domain), spec_for()))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         bot.conversation_start(user=owner, plugin_id=plugin.pk)
     conversation, _ = bot.conversation_accept_check(user=owner)
     while (criterion := bot.next_criterion(conversation)) is not None:
         conversation, _ = bot.conversation_confirm_criterion(user=owner, criterion=criterion)
     bot.conversation_set_note(user=owner, note="Try Paris.")
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         conversation, _ = bot.conversation_file(user=owner)
+    return conversation.submission
 
+
+def test_the_page_says_when_the_confirmations_were_for_an_earlier_version(
+    client, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    plugin = register(DeveloperFactory())
+    submission = claim(
+        _file_through_the_bot(plugin, monkeypatch, django_capture_on_commit_callbacks), reviewer
+    )
     client.force_login(reviewer)
-    page = _page(client, conversation.submission)
-    confirmed = page.text("wb-confirmations")
-    for criterion, _ in bot.BOT_CRITERIA:
-        assert f"{criterion} confirmed" in confirmed
-    assert "Try Paris." in page.text("wb-note-to-reviewer")
+    assert "wb-confirmed-version" not in _page(client, submission).elements
+    services.submission_request_changes(
+        submission_id=submission.pk, reviewer=reviewer, note="Say which cities."
+    )
+    # The developer answers with a new version, which replaces the one under review.
+    new_version(
+        plugin,
+        monkeypatch,
+        django_capture_on_commit_callbacks,
+        description_for_human="Weather forecasts for Paris and Lyon.",
+    )
+    submission.refresh_from_db()
+    assert submission.version.number == 2
+    page = _page(client, submission)
+    assert "Confirmed when filing version 1; this is version 2." in page.text(
+        "wb-confirmed-version"
+    )
+    assert "C1 confirmed" in page.text("wb-confirmations")
 
 
 def test_a_submission_filed_without_the_bot_says_no_confirmations_were_recorded(client, claimed):
