@@ -5,9 +5,12 @@ plugin; it is not parsed again here: the fetcher reads it as it reads every URL.
 parsed once, to find the spec, and that parse is what the checker checks.
 
 A fetch that fails becomes an error finding, never an exception: code "fetch.<reason>" (the
-fetcher's own code, such as fetch.timeout or fetch.blocked_address), criterion C3, field
-"manifest" for the manifest and "api.url" for the spec. The spec is fetched only when the
-manifest parsed and its api.url is an absolute http(s) URL.
+fetcher's own code, such as fetch.timeout, fetch.blocked_address or fetch.decompression),
+criterion C3, field "manifest" for the manifest and "api.url" for the spec. Both are read as
+UTF-8 text (a lying charset is fetch.charset). The spec is fetched only when the manifest parsed
+and its api.url is an absolute http(s) URL that the checker's rules on where it lives
+(manifest.https, manifest.api_domain) accept: nothing is requested from a URL about to be
+refused.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from core.text import clip
 from pluginstore.checks import CheckReport, Finding, build_report
 from pluginstore.checks.documents import read_manifest
 from pluginstore.checks.findings import ERROR
-from pluginstore.checks.manifest_urls import spec_url
+from pluginstore.checks.manifest_urls import fetchable_spec_url
 
 SPEC_ACCEPT = "application/json, application/yaml, text/yaml, */*;q=0.5"
+DOCUMENT_CHARSET = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ def fetch_plugin(
     local = allow_localhost and is_local_host(url_host(manifest_url))
     try:
         manifest_bytes = fetch_url(
-            manifest_url, max_bytes=MANIFEST_MAX_BYTES, allow_localhost=allow_localhost
+            manifest_url,
+            max_bytes=MANIFEST_MAX_BYTES,
+            allow_localhost=allow_localhost,
+            charset=DOCUMENT_CHARSET,
         ).body
     except FetchError as error:
         finding = _fetch_finding(error, "manifest", "the manifest", manifest_url)
@@ -61,7 +68,7 @@ def fetch_plugin(
         return FetchedPlugin(manifest_url, None, None, None, report)
 
     manifest = read_manifest(manifest_bytes)
-    api_url = spec_url(manifest)
+    api_url = fetchable_spec_url(manifest, manifest_url=manifest_url, local=local)
     spec_bytes = None
     fetch_findings: list[Finding] = []
     if api_url is not None:
@@ -71,6 +78,7 @@ def fetch_plugin(
                 max_bytes=SPEC_MAX_BYTES,
                 allow_localhost=allow_localhost,
                 accept=SPEC_ACCEPT,
+                charset=DOCUMENT_CHARSET,
             ).body
         except FetchError as error:
             fetch_findings.append(_fetch_finding(error, "api.url", "the OpenAPI spec", api_url))

@@ -9,6 +9,11 @@ from core.models import TimeStampedModel
 from pluginstore.choices import Category, FetchJobKind, FetchJobState, PluginStatus
 from pluginstore.permissions import can_ban
 
+# The longest URL a column holds (manifest, spec and logo URLs, a fetch job's target): the
+# checker reports a longer api.url or logo_url, and the registration service refuses a longer
+# manifest URL, before anything reaches the database.
+URL_MAX_LENGTH = 500
+
 
 # The ban transitions ask the named rule, which takes the plugin and knows no models.
 def _may_ban(instance: "Plugin", user) -> bool:
@@ -25,7 +30,7 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     slug = models.SlugField(max_length=120, unique=True)
     # The manifest's host ("todo.example.com"), or "localhost:8001" in local development.
     domain = models.CharField(max_length=255, unique=True)
-    manifest_url = models.URLField(max_length=500)
+    manifest_url = models.URLField(max_length=URL_MAX_LENGTH)
     category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
     status = FSMField(
         default=PluginStatus.UNVERIFIED, choices=PluginStatus.choices, protected=True, db_index=True
@@ -41,7 +46,7 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     # need no join; kept in step by services only.
     name = models.CharField(max_length=200, blank=True)
     description = models.CharField(max_length=500, blank=True)
-    logo_url = models.URLField(max_length=500, blank=True)
+    logo_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     install_count = models.PositiveIntegerField(default=0)
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -141,8 +146,8 @@ class PluginVersion(models.Model):
 
     plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    manifest_url = models.URLField(max_length=500)
-    spec_url = models.URLField(max_length=500, blank=True)
+    manifest_url = models.URLField(max_length=URL_MAX_LENGTH)
+    spec_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     manifest_text = models.TextField()
     spec_text = models.TextField(blank=True)
     manifest = models.JSONField(null=True, blank=True)
@@ -279,7 +284,7 @@ class FetchJob(TimeStampedModel):
     plugin = models.ForeignKey(
         Plugin, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_jobs"
     )
-    target = models.CharField(max_length=500)
+    target = models.CharField(max_length=URL_MAX_LENGTH)
     category = models.CharField(max_length=32, choices=Category.choices, blank=True)
     state = models.CharField(
         max_length=24, choices=FetchJobState.choices, default=FetchJobState.QUEUED

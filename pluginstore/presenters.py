@@ -2,15 +2,24 @@
 
 from itertools import groupby
 
+from pluginstore.checks.findings import Finding, bound_findings
 from pluginstore.choices import FetchJobState
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
+_FINDING_KEYS = ("code", "severity", "field", "criterion", "message")
+
+
+def bounded_findings(findings: list[dict]) -> list[dict]:
+    """Stored findings, bounded as the checker bounds them (rows stored before it did)."""
+    usable = [f for f in findings or [] if isinstance(f, dict)]
+    as_findings = (Finding(**{key: str(f.get(key, "")) for key in _FINDING_KEYS}) for f in usable)
+    return [finding.as_dict() for finding in bound_findings(as_findings)]
 
 
 def findings_by_field(findings: list[dict]) -> list[tuple[str, list[dict]]]:
     """Group findings by field, fields with errors first, in a stable order."""
     ordered = sorted(
-        (f for f in findings if isinstance(f, dict)),
+        bounded_findings(findings),
         key=lambda f: (f.get("field", ""), SEVERITY_ORDER.get(f.get("severity"), 2)),
     )
     groups = [

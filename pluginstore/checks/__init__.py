@@ -5,7 +5,8 @@ field it is about, the review criterion (PRODUCT.md section 4) and a message say
 it. The codes and exactly when they fire are listed in `manifest.py` (manifest.*) and `spec.py`
 (spec.*); `pluginstore.fetching` adds fetch.* findings when a document cannot be fetched.
 
-Messages never quote more than 80 characters of anything a developer wrote.
+Messages never quote more than 80 characters of anything a developer wrote, and a report holds
+at most a few findings of each code (findings.bound_findings), however large the documents.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 
 from pluginstore.checks.findings import ERROR, WARNING, CheckReport, Finding
 from pluginstore.checks.manifest import check_manifest
-from pluginstore.checks.manifest_urls import spec_url
+from pluginstore.checks.manifest_urls import fetchable_spec_url
 from pluginstore.checks.spec import check_spec
 
 __all__ = [
@@ -63,10 +64,14 @@ def build_report(
     )
     findings = [*findings, *extra_findings]
     spec = None
-    wants_spec = spec_raw is not None or spec_url(manifest) is not None
+    wants_spec = (
+        spec_raw is not None
+        or fetchable_spec_url(manifest, manifest_url=manifest_url, local=local_development)
+        is not None
+    )
     if check_spec_document and wants_spec:
         spec, spec_findings = check_spec(
             spec_raw, manifest=manifest, local_development=local_development
         )
         findings += spec_findings
-    return CheckReport(findings=tuple(findings), manifest=manifest, spec=spec)
+    return CheckReport.bounded(findings, manifest=manifest, spec=spec)

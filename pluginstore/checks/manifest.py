@@ -15,8 +15,9 @@ Errors (block submission):
   manifest.reserved_words        a whole word plugin(s)/chatgpt/openai/gpt in name_for_human
                                  or description_for_human                                 C9
   manifest.auth                  bad auth object, type or a sub-field its type needs      C3
-  manifest.api                   bad api object, api.type or api.url                      C3
-  manifest.logo_url              not an absolute http(s) URL, or a .gif                   C3
+  manifest.api                   bad api object, api.type or api.url (also: api.url over
+                                 URL_MAX_LENGTH, 500 characters, the column that keeps it) C3
+  manifest.logo_url              not an absolute http(s) URL, a .gif, or over 500 chars   C3
   manifest.contact_email         not a valid email address                                C3
   manifest.legal_info_url        not an absolute http(s) URL                              C3
   manifest.https                 an http:// URL (the manifest's own, api.url, logo_url,
@@ -44,6 +45,7 @@ from pluginstore.checks import domains, manifest_urls
 from pluginstore.checks.documents import DocumentError, read_manifest
 from pluginstore.checks.findings import ERROR, Finding, kind, shown
 from pluginstore.checks.text import ends_with_punctuation, reserved_words
+from pluginstore.models import URL_MAX_LENGTH
 
 REQUIRED_FIELDS = (
     "schema_version",
@@ -326,7 +328,19 @@ def _api(present: dict) -> list[Finding]:
                 f"api.url must be the absolute http(s) URL of your OpenAPI spec; it is {found}.",
             )
         )
+    elif not manifest_urls.storable_url(url):
+        findings.append(_too_long("manifest.api", "api.url", url))
     return findings
+
+
+def _too_long(code: str, name: str, url: str) -> Finding:
+    return _error(
+        code,
+        name,
+        "C3",
+        f"{name} is {len(url):,} characters long; the store keeps URLs of up to "
+        f"{URL_MAX_LENGTH:,} characters. Serve the file at a shorter URL.",
+    )
 
 
 def _url_error(code: str, name: str, value: object) -> Finding:
@@ -345,6 +359,8 @@ def _logo_url(present: dict) -> list[Finding]:
         return []
     if not is_http_url(value):
         return [_url_error("manifest.logo_url", "logo_url", value)]
+    if not manifest_urls.storable_url(value):
+        return [_too_long("manifest.logo_url", "logo_url", value)]
     if unquote(urlsplit(value).path).lower().endswith(".gif"):
         return [
             _error(

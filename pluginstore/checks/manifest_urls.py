@@ -8,6 +8,7 @@ from core.hosts import is_http_url, is_local_host, on_domain, root_domain, url_h
 from core.text import clip
 from pluginstore.checks import domains
 from pluginstore.checks.findings import ERROR, WARNING, Finding
+from pluginstore.models import URL_MAX_LENGTH
 
 _AUTH_URLS = ("client_url", "authorization_url")
 
@@ -16,11 +17,31 @@ def _error(code: str, field: str, criterion: str, message: str) -> Finding:
     return Finding(code=code, severity=ERROR, field=field, criterion=criterion, message=message)
 
 
+def storable_url(value: object) -> bool:
+    """An absolute http(s) URL short enough for the columns that keep URLs."""
+    return is_http_url(value) and len(value) <= URL_MAX_LENGTH  # type: ignore[arg-type]
+
+
 def spec_url(manifest: object) -> str | None:
-    """The manifest's api.url when it is an absolute http(s) URL: where its spec is fetched."""
+    """The manifest's api.url when it is a storable absolute http(s) URL."""
     api = manifest.get("api") if isinstance(manifest, dict) else None
     url = api.get("url") if isinstance(api, dict) else None
-    return url if is_http_url(url) else None
+    return url if storable_url(url) else None
+
+
+def fetchable_spec_url(manifest: object, *, manifest_url: str | None, local: bool) -> str | None:
+    """Where the spec is fetched from: spec_url, unless a rule on where it lives refuses it.
+
+    No request ever goes to a URL the checker is about to reject (manifest.https,
+    manifest.api_domain): the rule is asked first.
+    """
+    url = spec_url(manifest)
+    if url is None:
+        return None
+    urls = {"api.url": url}
+    if https_findings(urls, None, local) or api_domain_findings(urls, manifest_url, local):
+        return None
+    return url
 
 
 def valid_urls(present: dict) -> dict[str, str]:

@@ -3,7 +3,7 @@
 import functools
 import hashlib
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,6 +23,7 @@ from pluginstore import fetching, permissions
 from pluginstore.checks import check_plugin
 from pluginstore.fetching import FetchedPlugin
 from pluginstore.models import (
+    URL_MAX_LENGTH,
     Category,
     FetchJob,
     FetchJobKind,
@@ -36,6 +37,16 @@ from pluginstore.signals import version_stored
 
 MAX_OPEN_FETCH_JOBS = 3
 FETCH_TASK = "pluginstore.tasks.plugin_fetch_task"
+# Why a job failed when the fault is ours, never the plugin's (the job page shows it).
+JOB_FAILED_ON_OUR_SIDE = (
+    "Something went wrong on our side while checking your plugin; this is not a problem with "
+    "your plugin. Please try again in a few minutes."
+)
+JOB_OUT_OF_TIME = (
+    "The check ran out of the time we allow it; this is our limit, not a problem found in your "
+    "plugin. Please try again."
+)
+JOB_LOST = "The check stopped before it finished, on our side. Please try again."
 
 
 # Registering and refreshing ---------------------------------------------------------------
@@ -58,6 +69,30 @@ def _refuse_unfetchable(target: PluginTarget) -> None:
         )
     # Scheme, port and address literals.
     check_url(target.manifest_url)
+    if len(target.manifest_url) > URL_MAX_LENGTH:
+        raise ApplicationError(
+            f"That address is {len(target.manifest_url):,} characters long; the store keeps "
+            f"addresses of up to {URL_MAX_LENGTH} characters. Enter the plugin's domain, or a "
+            "shorter URL for its manifest."
+        )
+    domain_limit = Plugin._meta.get_field("domain").max_length
+    if len(plugin_domain_for(target.manifest_url)) > domain_limit:
+        raise ApplicationError(
+            f"That domain is longer than {domain_limit} characters, which no domain can be."
+        )
+
+
+def refuse_overlong_fields(instance: models.Model) -> None:
+    """ApplicationError naming the first text field longer than its column, before any INSERT
+    (PostgreSQL would fail it with DataError; SQLite would keep it whole)."""
+    for field in instance._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        value = getattr(instance, field.attname, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ApplicationError(
+                f"The {field.verbose_name} is {len(value):,} characters long; the store keeps "
+                f"at most {limit:,}. Shorten it and try again."
+            )
 
 
 def _check_open_jobs(user: User) -> None:
@@ -118,12 +153,19 @@ def _enqueue_fetch(job: FetchJob) -> None:
     enqueue_on_commit(FETCH_TASK, job.pk)
 
 
-def fetch_job_run(*, job_id: int) -> FetchJob:
-    """Run one fetch job: fetch, check, and store a version. Safe to run twice."""
+def fetch_job_run(*, job_id: int, retry: bool = False) -> FetchJob:
+    """Run one fetch job: fetch, check, and store a version. Safe to run twice.
+
+    A job found already started ran before and died (its worker was lost or killed at the hard
+    time limit): it fails now rather than run again and again. `retry` is the task retrying
+    after a database error, which may go on.
+    """
     with transaction.atomic():
         job = FetchJob.objects.select_for_update().get(pk=job_id)
         if job.is_finished:
             return job
+        if job.state != FetchJobState.QUEUED and not retry:
+            return _fail(job, JOB_LOST)
         job.state = FetchJobState.FETCHING
         job.save(update_fields=["state", "updated_at"])
 
@@ -148,15 +190,31 @@ def fetch_job_run(*, job_id: int) -> FetchJob:
             job.error = "We could not fetch your manifest. See the findings below."
         else:
             try:
-                if job.kind == FetchJobKind.REGISTER:
-                    _register_from_fetch(job, fetched)
-                else:
-                    _refresh_from_fetch(job, fetched)
+                with transaction.atomic():  # a refusal undoes the half-stored plugin
+                    if job.kind == FetchJobKind.REGISTER:
+                        _register_from_fetch(job, fetched)
+                    else:
+                        _refresh_from_fetch(job, fetched)
                 job.state = FetchJobState.DONE
             except ApplicationError as error:
                 job.state = FetchJobState.FAILED
                 job.error = error.message
         job.save()
+    return job
+
+
+@transaction.atomic
+def fetch_job_fail(*, job_id: int, error: str) -> FetchJob:
+    """End an unfinished job as failed with `error` (the task's last word when the run broke)."""
+    job = FetchJob.objects.select_for_update().get(pk=job_id)
+    return job if job.is_finished else _fail(job, error)
+
+
+def _fail(job: FetchJob, error: str) -> FetchJob:
+    job.state = FetchJobState.FAILED
+    job.error = error
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "error", "finished_at", "updated_at"])
     return job
 
 
@@ -168,13 +226,16 @@ def _fetch_job_checking(job_id: int) -> None:
 
 
 STALE_JOB_AFTER = timezone.timedelta(minutes=2)
+# Longer than the task's hard time limit and its retries: a started job this quiet has died.
+STUCK_JOB_AFTER = timezone.timedelta(minutes=5)
 ABANDON_JOB_AFTER = timezone.timedelta(minutes=30)
 
 
 def fetch_jobs_resume_stale() -> tuple[int, int]:
-    """Re-enqueue jobs whose task never ran (broker down) and give up on very old ones.
+    """Re-enqueue queued jobs whose task never ran (broker down); fail started ones that died.
 
-    Runs from beat. Re-running a job is safe: fetch_job_run skips finished jobs.
+    Runs from beat. Only a job that never started runs again (fetch_job_run skips finished
+    jobs), so a job that crashes its worker is not re-run for ever.
     """
     now = timezone.now()
     unfinished = FetchJob.objects.filter(finished_at__isnull=True)
@@ -183,8 +244,15 @@ def fetch_jobs_resume_stale() -> tuple[int, int]:
         finished_at=now,
         error="The check could not run in time. Please try again.",
     )
+    abandoned += (
+        unfinished.exclude(state=FetchJobState.QUEUED)
+        .filter(updated_at__lt=now - STUCK_JOB_AFTER)
+        .update(state=FetchJobState.FAILED, finished_at=now, error=JOB_LOST)
+    )
     stale = list(
-        unfinished.filter(updated_at__lt=now - STALE_JOB_AFTER).values_list("pk", flat=True)
+        unfinished.filter(
+            state=FetchJobState.QUEUED, updated_at__lt=now - STALE_JOB_AFTER
+        ).values_list("pk", flat=True)
     )
     for job_id in stale:
         task_named(FETCH_TASK).delay(job_id)
@@ -208,10 +276,9 @@ def _new_version(
 ) -> PluginVersion:
     # The checker's documents are plain JSON data already (documents.check_shape refuses
     # anything else, YAML dates included), so the parse in the report is stored as it is.
-    findings = [finding.as_dict() for finding in fetched.report.findings]
+    report = fetched.report
     last_number = plugin.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    errors = sum(1 for f in findings if f["severity"] == "error")
-    return PluginVersion.objects.create(
+    version = PluginVersion(
         plugin=plugin,
         number=last_number + 1,
         manifest_url=fetched.manifest_url,
@@ -221,12 +288,16 @@ def _new_version(
         manifest=fetched.report.manifest,
         spec=fetched.report.spec,
         content_hash=content_hash,
-        findings=findings,
-        error_count=errors,
-        warning_count=len(findings) - errors,
+        # Bounded (checks.findings.bound_findings); the counts include what was left out.
+        findings=[finding.as_dict() for finding in report.findings],
+        error_count=report.error_total,
+        warning_count=report.warning_total,
         fetched_at=timezone.now(),
         fetched_by=by,
     )
+    refuse_overlong_fields(version)
+    version.save()
+    return version
 
 
 def _unique_slug(domain: str) -> str:
@@ -242,15 +313,17 @@ def _create_plugin(
 ) -> Plugin:
     """A new Unverified plugin with its first version, audited."""
     domain = plugin_domain_for(manifest_url)
+    plugin = Plugin(
+        owner=owner,
+        slug=_unique_slug(domain),
+        domain=domain,
+        manifest_url=manifest_url,
+        category=category,
+    )
+    refuse_overlong_fields(plugin)
     try:
         with transaction.atomic():
-            plugin = Plugin.objects.create(
-                owner=owner,
-                slug=_unique_slug(domain),
-                domain=domain,
-                manifest_url=manifest_url,
-                category=category,
-            )
+            plugin.save(force_insert=True)
     except IntegrityError:
         raise ApplicationError(f"{domain} is already registered.") from None
     plugin_status_record(plugin, by=owner, from_status="", reason="Registered")

@@ -28,9 +28,13 @@ class FakeWeb:
     def __init__(self, pages: dict):
         self.pages = pages
         self.calls: list[tuple[str, int, object]] = []
+        self.charsets: list[str | None] = []
 
-    def __call__(self, url, *, max_bytes, allow_localhost=None, deadline=15.0, accept=""):
+    def __call__(
+        self, url, *, max_bytes, allow_localhost=None, deadline=15.0, accept="", charset=None
+    ):
         self.calls.append((url, max_bytes, allow_localhost))
+        self.charsets.append(charset)
         page = self.pages.get(url)
         if page is None:
             raise FetchError("fetch.http_status", f"{url} answered HTTP 404 Not Found.")
@@ -57,6 +61,7 @@ def test_fetching_a_good_plugin_gives_both_documents_and_a_clean_report(web):
         (MANIFEST_URL, MANIFEST_MAX_BYTES),
         (SPEC_URL, SPEC_MAX_BYTES),
     ]
+    assert web.charsets == ["utf-8", "utf-8"]  # a declared charset must agree (fetch.charset)
 
 
 def test_a_manifest_that_cannot_be_fetched_is_one_finding_and_nothing_more(web):
@@ -157,3 +162,35 @@ def test_checking_is_announced_once_both_documents_are_in(web):
     fetches_before_checking.clear()
     fetch_plugin(MANIFEST_URL, on_checking=lambda: fetches_before_checking.append(len(web.calls)))
     assert fetches_before_checking == []
+
+
+@pytest.mark.parametrize(
+    ("api_url", "code"),
+    [
+        ("https://elsewhere.example.net/openapi.yaml", "manifest.api_domain"),
+        ("http://api.todo.example.com/openapi.yaml", "manifest.https"),
+        ("https://api.todo.example.com/" + "a" * 500 + ".yaml", "manifest.api"),
+    ],
+    ids=["another domain", "plain http", "longer than its column"],
+)
+def test_a_spec_url_the_checker_refuses_is_never_requested(web, api_url, code):
+    manifest = json.loads(MANIFEST_BYTES)
+    manifest["api"]["url"] = api_url
+    web.pages[MANIFEST_URL] = json.dumps(manifest).encode()
+    web.pages[api_url] = SPEC_BYTES
+    fetched = fetch_plugin(MANIFEST_URL)
+    assert [f.code for f in fetched.report.findings] == [code]
+    assert [url for url, _, _ in web.calls] == [MANIFEST_URL]
+    assert fetched.spec_url is None
+
+
+def test_in_local_development_a_spec_on_another_port_is_never_requested(web, settings):
+    settings.PLUGINSTORE_ALLOW_LOCALHOST = True
+    manifest = json.loads(MANIFEST_BYTES)
+    manifest.update(
+        auth={"type": "none"}, api={"type": "openapi", "url": "http://localhost:9999/x"}
+    )
+    web.pages = {LOCAL_MANIFEST_URL: json.dumps(manifest).encode()}
+    fetched = fetch_plugin(LOCAL_MANIFEST_URL)
+    assert [f.code for f in fetched.report.findings] == ["manifest.api_domain"]
+    assert [url for url, _, _ in web.calls] == [LOCAL_MANIFEST_URL]
