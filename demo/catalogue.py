@@ -321,13 +321,15 @@ def _studio(email: str, name: str) -> User:
 
 def _register(owner: User, entry) -> Plugin:
     domain, name, description, category, operations = entry
-    existing = Plugin.objects.filter(domain=domain).first()
+    manifest_url = f"https://{domain}/.well-known/ai-plugin.json"
+    # Compared as stored: the canonical spelling (旅のしおり.example is xn--...example).
+    existing = Plugin.objects.filter(domain=services.plugin_domain_for(manifest_url)).first()
     if existing:
         return existing
     manifest, spec = _documents(domain, name, description, operations)
     return services.plugin_register_documents(
         owner=owner,
-        manifest_url=f"https://{domain}/.well-known/ai-plugin.json",
+        manifest_url=manifest_url,
         manifest=manifest,
         spec=spec,
         spec_url=f"https://{domain}/openapi.json",
