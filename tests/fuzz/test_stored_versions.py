@@ -24,7 +24,6 @@ from pluginstore.models import FetchJob, FetchJobState
 from pluginstore.services import registration
 from tests.factories import DeveloperFactory
 from tests.fuzz import hostile_server as hs
-from tests.fuzz import pending
 from tests.fuzz import strategies as fz
 from tests.fuzz.budget import scaled
 from tests.fuzz.hostile_server import HostileServer, response
@@ -103,7 +102,6 @@ def _register_and_show(server, developer, manifest: dict, spec: bytes) -> list[s
     return problems
 
 
-@pytest.mark.xfail(strict=True, reason=pending.STORED_LENGTHS)
 @settings(max_examples=scaled(30))
 @given(fields=manifest_fields, api_path=api_urls, spec=fz.specs | fz.yaml_text | st.none())
 @example(fields={}, api_path="/openapi.json?" + "a" * 600, spec=None)
