@@ -361,8 +361,9 @@ def workbench(submission: Submission) -> Workbench:
     )
     return Workbench(
         findings=groups,
-        error_count=sum(g.error_count for g in groups),
-        warning_count=sum(g.warning_count for g in groups),
+        # The version's own counts: the stored findings may be bounded (a few per code).
+        error_count=version.error_count,
+        warning_count=version.warning_count,
         presets=presets_from_groups(groups),
         diffs=selectors.version_diffs(submission, limit=DIFF_LINES_SHOWN),
         operations=spec_operations(version.spec),

@@ -627,6 +627,7 @@ def test_the_page_stays_small_with_an_88000_operation_spec(client, reviewer):
     )
     assert "and 87801 more operations" in page.text("operations").replace(",", "")
     assert "more findings for C5 not shown" in page.text("findings")
+    assert "88000 errors" in page.text("findings-title")  # the version's count
     # The checker's errors preset C5 to fail, with the first messages and how many more.
     assert page.checked("result_C5") == "fail"
     assert "more errors" in page.textarea("note_C5")
