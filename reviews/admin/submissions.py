@@ -2,8 +2,6 @@
 (reviews/admin/workbench.py) on one ModelAdmin."""
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 
 from core.admin import ServiceFSMAdminMixin
 from reviews import selectors
@@ -36,17 +34,3 @@ class SubmissionAdmin(QueueAdminMixin, WorkbenchAdminMixin, ServiceFSMAdminMixin
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    @admin.display(description="plugin", ordering="plugin__name")
-    def plugin_link(self, obj):
-        url = reverse("admin:pluginstore_plugin_change", args=[obj.plugin_id])
-        return format_html('<a href="{}">{}</a>', url, obj.plugin.display_name)
-
-    @admin.display(description="version", ordering="version__number")
-    def version_number(self, obj):
-        return obj.version.number
-
-    @admin.display(description="overdue")
-    def overdue(self, obj):
-        # Text, not the boolean icon: a red cross read as an alarm on every submission on time.
-        return "Overdue" if obj.is_overdue else "—"
