@@ -366,7 +366,8 @@ def test_every_admin_of_our_models_checks_the_selection_of_its_actions():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("selected", ["x", "\x00", "1e5", "A" * 10_000])
+# (A NUL never gets this far: core.input_guard refuses the whole form with a 400.)
+@pytest.mark.parametrize("selected", ["x", "1e5", "1.5", "-", "A" * 10_000])
 def test_an_action_on_a_selection_that_is_no_id_is_refused_not_a_500(selected):
     """Django filtered pk__in=<the posted values> and raised ValueError (found by fuzzing)."""
     client = Client(raise_request_exception=False)
