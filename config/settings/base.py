@@ -294,9 +294,7 @@ PLUGINSTORE_HEALTHZ_TOKEN = env("PLUGINSTORE_HEALTHZ_TOKEN", default="")
 # Seconds the checker gives openapi-spec-validator for one spec (a child process, killed when
 # the time is up; pluginstore/checks/openapi.py). Well under the fetch task's soft time limit,
 # which also covers two fetches (tests/security/test_hostile_plugin_servers.py pins the sum).
-PLUGINSTORE_SPEC_VALIDATION_SECONDS = env.float(
-    "PLUGINSTORE_SPEC_VALIDATION_SECONDS", default=15.0
-)
+PLUGINSTORE_SPEC_VALIDATION_SECONDS = env.float("PLUGINSTORE_SPEC_VALIDATION_SECONDS", default=15.0)
 REVIEW_TARGET_DAYS = 7
 # A developer asked for changes answers within this many days, or the submission is rejected;
 # they are reminded CHANGES_REMINDER_DAYS before the deadline (reviews.changes).
