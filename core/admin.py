@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
@@ -57,6 +57,20 @@ class ActionSelectionMixin:
             messages.warning(request, "Select items from the list to run an action on them.")
             return None
         return super().response_action(request, queryset)  # type: ignore[misc]
+
+
+def guard_action_selections(site: admin.AdminSite) -> None:
+    """Give every registered admin, other apps' included (auth's groups, allauth's email
+    addresses and authenticators), the selection check: re-registered as a subclass that
+    mixes ActionSelectionMixin in. Called once the admin modules are loaded (CoreConfig.ready,
+    after django.contrib.admin's autodiscover)."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ActionSelectionMixin):
+            continue
+        base = type(model_admin)
+        guarded = type(base.__name__, (ActionSelectionMixin, base), {"__module__": base.__module__})
+        site.unregister(model)
+        site.register(model, guarded)
 
 
 class ServiceFSMAdminMixin(ActionSelectionMixin):

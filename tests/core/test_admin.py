@@ -347,16 +347,17 @@ def test_a_button_without_help_text_has_no_tooltip(client):
 # Changelist actions on a selection that is not ids
 
 
-def _our_model_admins():
-    root = Path(settings.BASE_DIR)
-    for model, model_admin in admin.site._registry.items():
-        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(root):
-            yield model, model_admin
+def _every_model_admin():
+    """Ours and other apps' alike (auth's groups, allauth's addresses and authenticators)."""
+    yield from admin.site._registry.items()
 
 
-def test_every_admin_of_our_models_checks_the_selection_of_its_actions():
-    admins = dict(_our_model_admins())
-    assert len(admins) >= 8
+def test_every_admin_checks_the_selection_of_its_actions():
+    admins = dict(_every_model_admin())
+    assert len(admins) >= 11
+    assert {"auth.Group", "account.EmailAddress", "mfa.Authenticator"} <= {
+        model._meta.label for model in admins
+    }
     unchecked = [
         model._meta.label
         for model, model_admin in admins.items()
@@ -373,7 +374,7 @@ def test_an_action_on_a_selection_that_is_no_id_is_refused_not_a_500(selected):
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     canned = CannedReason.objects.create(criterion="C1", title="Policy", text="Breaks it.")
-    for model, model_admin in _our_model_admins():
+    for model, model_admin in _every_model_admin():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         actions = list(model_admin.get_actions(client.get(url).wsgi_request))
         if not actions:
