@@ -48,6 +48,8 @@ LISTING_FIELDS = (
 )
 # A version's big text columns are only read on the pages that show them.
 VERSION_SUMMARY_FIELDS = ("id", "plugin_id", "number", "error_count", "warning_count", "fetched_at")
+# A version's documents: up to 2 MiB of text and its parse, read only where they are shown.
+VERSION_DOCUMENT_FIELDS = ("manifest_text", "spec_text", "manifest", "spec")
 
 
 @dataclass(frozen=True)
@@ -297,3 +299,14 @@ def plugin_testers(plugin: Plugin) -> QuerySet[TesterInvitation]:
         "developer__email",
         "developer__display_name",
     )
+
+
+def plugins_with_current_versions() -> QuerySet[Plugin]:
+    """Plugins with their owner and their latest and live versions, in one query; the versions
+    without their documents (the developer's pages show counts and findings)."""
+    deferred = [
+        f"{relation}__{field}"
+        for relation in ("latest_version", "live_version")
+        for field in VERSION_DOCUMENT_FIELDS
+    ]
+    return Plugin.objects.select_related("owner", "latest_version", "live_version").defer(*deferred)

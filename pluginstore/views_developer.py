@@ -36,7 +36,7 @@ def developer_required(view):
 def owned_plugin(request, plugin_id: int) -> Plugin:
     """The request user's plugin, or a 404."""
     # Someone else's plugin is a 404, not a 403: its existence is not ours to tell.
-    plugin = get_object_or_404(Plugin.objects.select_related("owner"), pk=plugin_id)
+    plugin = get_object_or_404(selectors.plugins_with_current_versions(), pk=plugin_id)
     if not permissions.can_manage(request.user, plugin):
         raise Http404
     return plugin
@@ -72,7 +72,11 @@ def plugin_list(request):
 @require_safe
 def job_detail(request, job_id: int):
     job = get_object_or_404(
-        FetchJob.objects.select_related("plugin", "version"), pk=job_id, requested_by=request.user
+        FetchJob.objects.select_related("plugin", "version").defer(
+            *(f"version__{field}" for field in selectors.VERSION_DOCUMENT_FIELDS)
+        ),
+        pk=job_id,
+        requested_by=request.user,
     )
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_job_json(job))

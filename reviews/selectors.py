@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from inbox.models import Message, Thread
 from pluginstore.models import PluginVersion
+from pluginstore.selectors import VERSION_DOCUMENT_FIELDS
 from reviews.models import (
     QUEUE_STATES,
     Criterion,
@@ -28,10 +29,7 @@ MIN_DECISIONS_PER_DAY = 1.0
 
 # Listing pages need a version's number, not its documents.
 HEAVY_VERSION_FIELDS = (
-    "version__manifest_text",
-    "version__spec_text",
-    "version__manifest",
-    "version__spec",
+    *(f"version__{field}" for field in VERSION_DOCUMENT_FIELDS),
     "version__findings",
 )
 

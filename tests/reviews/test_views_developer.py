@@ -83,3 +83,34 @@ def test_nobody_else_withdraws(client):
     assert client.post(url).status_code == 404
     assert Submission.objects.get().state == "submitted"
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_plugin_page_and_its_job_page_never_load_the_documents(client):
+    """A spec may be 2 MiB: the pages show counts and findings, so they read no document."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pluginstore.models import FetchJob, FetchJobKind, FetchJobState
+
+    owner = DeveloperFactory()
+    plugin = make_plugin(owner, status=PluginStatus.APPROVED)
+    job = FetchJob.objects.create(
+        kind=FetchJobKind.REFRESH,
+        requested_by=owner,
+        plugin=plugin,
+        target=plugin.manifest_url,
+        state=FetchJobState.DONE,
+        version=plugin.latest_version,
+    )
+    client.force_login(owner)
+    for url in (
+        reverse("developer:plugin", args=[plugin.pk]),
+        reverse("developer:job", args=[job.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = [
+            q["sql"] for q in queries if '"spec_text"' in q["sql"] or '"manifest_text"' in q["sql"]
+        ]
+        assert read == [], url
