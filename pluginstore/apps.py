@@ -6,5 +6,6 @@ class PluginstoreConfig(AppConfig):
     verbose_name = "Plugins"
 
     def ready(self) -> None:
-        # Registers the Celery tasks that this app's services send by name (core.queue).
-        from pluginstore import tasks  # noqa: F401
+        # Registers the Celery tasks that this app's services send by name (core.queue), and
+        # the receivers of other apps' changes.
+        from pluginstore import receivers, tasks  # noqa: F401

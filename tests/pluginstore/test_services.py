@@ -242,6 +242,21 @@ def test_installing_counts_once_and_uninstalling_counts_down():
 
 
 @pytest.mark.django_db
+def test_deleting_an_account_counts_its_installs_down():
+    """Its installs go with it (CASCADE); the counts must not stay raised (issue 16, item 9's
+    class: every way an install ends)."""
+    leaving, staying = PlusUserFactory(), PlusUserFactory()
+    plugins = [make_plugin(DeveloperFactory(), status="approved") for _ in range(2)]
+    for plugin in plugins:
+        services.installation_create(user=leaving, plugin_id=plugin.pk)
+    services.installation_create(user=staying, plugin_id=plugins[0].pk)
+    leaving.delete()
+    counts = [Plugin.objects.values_list("install_count", flat=True).get(pk=p.pk) for p in plugins]
+    assert counts == [1, 0]
+    assert Installation.objects.filter(user=staying).count() == 1
+
+
+@pytest.mark.django_db
 def test_a_banned_plugin_cannot_be_installed_and_existing_installs_stay_listed():
     user = PlusUserFactory()
     plugin = make_plugin(DeveloperFactory(), status="approved")
