@@ -61,6 +61,12 @@ def nice_ceiling(value: float, least: float = 1) -> float:
     return 10 * magnitude
 
 
+def whole_ceiling(value: float) -> int:
+    """A scale top for counts: an even whole number, so the axis' middle line is whole too
+    (a queue of 1 read "0.5" halfway up)."""
+    return max(2, 2 * math.ceil(nice_ceiling(value) / 2))
+
+
 def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2g}"
 
@@ -80,16 +86,19 @@ def columns(
     legend: Sequence[str],
     unit: str,
     label_every: int,
+    whole: bool = False,
 ) -> Chart:
     """Vertical bars: one group per x position (a day, a week), one bar per series in it.
 
     groups: (x label, values per series); None draws no bar (no data). Every label_every-th
     group's label is written under the axis, and always the last (at the right edge, and the
-    regular one before it only if there is room).
+    regular one before it only if there is room). whole: the values are counts, and the axis
+    reads whole numbers.
     """
     plot_right, plot_top, plot_bottom = WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
     values = [v for _, vs in groups for v in vs if v is not None]
-    top_value = nice_ceiling(max(values, default=0))
+    top = max(values, default=0)
+    top_value = whole_ceiling(top) if whole else nice_ceiling(top)
     grid, labels = _y_axis(top_value, plot_top, plot_bottom, plot_right)
     slot = (plot_right - LEFT) / max(len(groups), 1)
     series = max((len(vs) for _, vs in groups), default=1)

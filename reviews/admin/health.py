@@ -42,12 +42,14 @@ class HealthAdminMixin:
                 [(_day(d.day), [d.count]) for d in stats.queue_size],
                 legend=["open"],
                 unit="waiting",
+                whole=True,
                 label_every=15,
             ),
             "overdue_chart": charts.columns(
                 [(_day(d.day), [d.count]) for d in stats.overdue],
                 legend=["overdue"],
                 unit="overdue",
+                whole=True,
                 label_every=15,
             ),
             "times_chart": charts.columns(

@@ -185,3 +185,17 @@ def test_the_page_keeps_its_query_budget_at_10_and_1000_submissions(client):
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= HEALTH_BUDGET, counts
+
+
+def test_count_charts_read_whole_numbers_on_their_axis():
+    """A queue of 1 put "0.5" halfway up the queue-size chart (seen in the screenshots)."""
+    from reviews.admin import charts
+
+    for most in (0, 1, 3, 5, 7, 10, 23):
+        chart = charts.columns(
+            [("Nov 30", [most])], legend=["queue"], unit="waiting", label_every=1, whole=True
+        )
+        axis = [label.text for label in chart.labels if label.x < charts.LEFT]  # the y axis
+        assert axis and all(float(text).is_integer() for text in axis), axis
+    days = charts.columns([("Nov 30", [2.5])], legend=["median"], unit="days", label_every=1)
+    assert "1.2" in {label.text for label in days.labels if label.x < charts.LEFT}  # fractional
