@@ -47,7 +47,7 @@ def installation_delete(*, user: User, plugin_id: int) -> bool:
 
 @transaction.atomic
 def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
-    """Invite a developer to use the unverified plugin (at most UNVERIFIED_DEVELOPER_LIMIT)."""
+    """Invite a developer to use the unverified plugin (UNVERIFIED_DEVELOPER_LIMIT in all)."""
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
     if not permissions.can_invite_testers(by, plugin):
         raise ApplicationError("You can invite testers only to your own unverified plugins.")
@@ -64,11 +64,13 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
         raise ApplicationError("You own this plugin; you can always use it.")
     if plugin.testers.filter(developer=developer).exists():
         raise ApplicationError(f"{developer.email} is already a tester.")
+    # "Developer access: 100" is 100 in all: the owner counts as one of them.
     limit = settings.UNVERIFIED_DEVELOPER_LIMIT
-    if plugin.testers.count() >= limit:
+    if 1 + plugin.testers.count() >= limit:
         raise ApplicationError(
-            f"An unverified plugin can have at most {limit} testers besides you. "
-            "Remove one, or submit the plugin for review so everyone with Plus can use it."
+            f"An unverified plugin can have at most {limit} developers in all: you and "
+            f"{limit - 1} testers. Remove a tester, or submit the plugin for review so everyone "
+            "with Plus can use it."
         )
     invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
     # The tester does not own the plugin: Account notices, not the plugin's thread.

@@ -112,6 +112,8 @@ def test_inviting_a_tester_from_the_plugin_page(client):
     )
     assert f"{tester.email} can now install".encode() in response.content
     assert plugin.testers.filter(developer=tester).exists()
+    # The limit counts the owner: 100 developers in all, not 100 testers besides the owner.
+    assert b"2 of 100 developers in all (you and 1 tester)" in response.content
     response = client.post(
         reverse("developer:tester_invite", args=[plugin.pk]),
         {"email": "nobody@example.com"},
