@@ -88,6 +88,9 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
     changes_reminded_at = models.DateTimeField(null=True, blank=True)
     # How many times changes were requested: numbers each request, whose notices are keyed by it.
     changes_requests = models.PositiveSmallIntegerField(default=0)
+    # A ban rejected it (reject_for_ban): the verdict was on the plugin, not on this version, so
+    # it does not ask for an updated version (reviews.permissions.submission_blocker).
+    rejected_for_ban = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -199,6 +202,7 @@ class Submission(RefreshableProtectedFSMMixin, models.Model):
     def reject_for_ban(self, by, reason: str) -> None:
         """Banning the plugin rejects its open submission with the ban reason."""
         self._decide(by, reason, "")
+        self.rejected_for_ban = True
 
     @transition(
         field=state,

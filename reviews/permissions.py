@@ -48,9 +48,14 @@ def can_see_appeals(user: User) -> bool:
 # Submitting ---------------------------------------------------------------------------------
 
 ALREADY_OPEN = "This plugin already has a submission waiting for review; withdraw it first."
+# "You can resubmit once it is updated" (PRODUCT.md section 3).
+UNCHANGED_AFTER_REJECTION = (
+    "This version is the same as the one that was rejected. Fix what the reviewer asked for in "
+    "your manifest or spec, refresh the plugin to fetch the updated version, then submit that."
+)
 
 SubmissionBlockReason = Literal[
-    "not_manager", "banned", "no_version", "check_errors", "live", "open"
+    "not_manager", "banned", "no_version", "check_errors", "live", "open", "unchanged"
 ]
 
 
@@ -60,6 +65,7 @@ class VersionLike(Protocol):
     number: int
     error_count: int
     is_submittable: bool
+    content_hash: str
 
 
 class SubmittablePluginLike(PluginLike, Protocol):
@@ -98,16 +104,26 @@ class SubmissionBlocker:
                 f"Version {version.number} is already live. Refresh the plugin to fetch a newer "
                 "version, then submit that."
             )
+        if self.reason == "unchanged":
+            return UNCHANGED_AFTER_REJECTION
         return ALREADY_OPEN
 
 
 def submission_blocker(
-    user: User, plugin: SubmittablePluginLike, *, open_state: str | None, recheck: bool = False
+    user: User,
+    plugin: SubmittablePluginLike,
+    *,
+    open_state: str | None,
+    rejected_hash: str | None,
+    recheck: bool = False,
 ) -> SubmissionBlocker | None:
     """Why this user can't submit this plugin's latest version now; None when they can.
 
     open_state is the state of the plugin's open submission (None if it has none), loaded by
     the caller with the plugin; submission_create loads it again under the plugin's lock.
+    rejected_hash is the content hash of the version of the plugin's last rejection that asks
+    for an update (reviews.selectors.rejected_content_hash: a reviewer's rejection or one at the
+    changes-requested deadline, not a ban's), None if it has none; that content can't go back.
     With recheck=True the latest version's own checks are not asked, because the caller
     fetches and checks the plugin again before it files (the submission bot).
     """
@@ -124,4 +140,10 @@ def submission_blocker(
         reason = "live"
     elif open_state:
         reason = "open"
+    elif (
+        rejected_hash is not None
+        and plugin.latest_version_id is not None
+        and plugin.latest_version.content_hash == rejected_hash
+    ):
+        reason = "unchanged"
     return SubmissionBlocker(reason, plugin) if reason else None

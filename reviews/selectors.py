@@ -6,7 +6,7 @@ import difflib
 import json
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inbox.models import Message, Thread
@@ -44,6 +44,25 @@ def queue_position(submission: Submission) -> int | None:
         | Q(submitted_at=submission.submitted_at, pk__lt=submission.pk)
     )
     return ahead.count() + 1
+
+
+def last_rejected_content(plugin) -> QuerySet:
+    """The content hash of the version of the plugin's last rejection that asks for an updated
+    version (a reviewer's, or at the changes-requested deadline; not a ban's, whose verdict was
+    on the plugin), as a one-row values query: Subquery() it with OuterRef in a list."""
+    return (
+        Submission.objects.filter(
+            plugin=plugin, state=SubmissionState.REJECTED, rejected_for_ban=False
+        )
+        .order_by("-decided_at", "-id")
+        .values("version__content_hash")[:1]
+    )
+
+
+def rejected_content_hash(plugin_id: int) -> str | None:
+    """last_rejected_content for one plugin: the hash, or None if nothing asks for an update."""
+    row = last_rejected_content(plugin_id).first()
+    return row["version__content_hash"] if row else None
 
 
 def decisions_per_day() -> float:

@@ -203,7 +203,9 @@ def submission_create(*, plugin_id: int, by: User, note_to_reviewer: str = "") -
         .values_list("state", flat=True)
         .first()
     )
-    blocker = permissions.submission_blocker(by, plugin, open_state=open_state)
+    blocker = permissions.submission_blocker(
+        by, plugin, open_state=open_state, rejected_hash=selectors.rejected_content_hash(plugin.pk)
+    )
     if blocker is not None:
         raise ApplicationError(blocker.message)
     version = plugin.latest_version
@@ -392,7 +394,7 @@ def submission_reject_for_ban(*, plugin_id: int, by: User, reason: str) -> Submi
     if submission is not None:
         from_state = submission.state
         submission.reject_for_ban(by, reason)
-        submission.save(update_fields=DECISION_FIELDS)
+        submission.save(update_fields=[*DECISION_FIELDS, "rejected_for_ban"])
         record_event(submission, by, from_state, reason)
     return submission
 

@@ -30,7 +30,10 @@ def plugin_detail(request, plugin_id: int):
     submissions = selectors.developer_submissions(plugin.pk)
     open_submission = next((s for s in submissions if s.is_open), None)
     blocker = permissions.submission_blocker(
-        request.user, plugin, open_state=open_submission.state if open_submission else None
+        request.user,
+        plugin,
+        open_state=open_submission.state if open_submission else None,
+        rejected_hash=selectors.rejected_content_hash(plugin.pk),
     )
     changes_requested = open_submission is not None and open_submission.changes_requested
     context = {
@@ -40,6 +43,9 @@ def plugin_detail(request, plugin_id: int):
         # Where the developer answers a request for changes.
         "thread_id": selectors.owner_thread_id(plugin) if changes_requested else None,
         "can_submit": blocker is None,
+        "unchanged_after_rejection": (
+            blocker.message if blocker is not None and blocker.reason == "unchanged" else ""
+        ),
         "appeal_hint": permissions.APPEAL_HINT,
         "latest": latest,
         "live": plugin.live_version,

@@ -72,13 +72,17 @@ def plugin_choices(user: User) -> list[PluginChoice]:
             "owner_id",
             "live_version_id",
             *("latest_version__" + f for f in VERSION_SUMMARY_FIELDS),
+            "latest_version__content_hash",
         )
-        .annotate(open_state=Subquery(open_submission.values("state")[:1]))
+        .annotate(
+            open_state=Subquery(open_submission.values("state")[:1]),
+            rejected_hash=Subquery(selectors.last_rejected_content(OuterRef("pk"))),
+        )
         .order_by("name", "id")
     )
     choices = []
     for plugin in plugins:
-        reason = plugin_blocker(user, plugin, plugin.open_state)
+        reason = plugin_blocker(user, plugin, plugin.open_state, plugin.rejected_hash)
         choices.append(
             PluginChoice(
                 plugin=plugin,
@@ -102,10 +106,14 @@ def active_conversation(user: User) -> SubmissionConversation | None:
     ).values("state")[:1]
     return (
         SubmissionConversation.objects.filter(user=user, is_active=True)
-        .annotate(plugin_open_state=Subquery(open_submission))
-        .select_related("plugin", "fetch_job", "fetch_job__version", "version", "submission")
+        .annotate(
+            plugin_open_state=Subquery(open_submission),
+            plugin_rejected_hash=Subquery(selectors.last_rejected_content(OuterRef("plugin_id"))),
+        )
+        .select_related("plugin__latest_version", "fetch_job__version", "version", "submission")
         .defer(
             "plugin__search_vector",
+            *("plugin__latest_version__" + f for f in _HEAVY),
             *("fetch_job__version__" + f for f in _HEAVY),
             *("version__" + f for f in _HEAVY),
         )
@@ -277,7 +285,9 @@ def _heads_up(
     if conversation.step == BotStep.DONE:
         return None
     plugin = conversation.plugin
-    blocker = plugin_blocker(user, plugin, conversation.plugin_open_state)
+    blocker = plugin_blocker(
+        user, plugin, conversation.plugin_open_state, conversation.plugin_rejected_hash
+    )
     if blocker:
         return {
             "level": "warning",

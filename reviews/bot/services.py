@@ -19,6 +19,7 @@ from core.exceptions import ApplicationError
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJobState, Plugin
 from pluginstore.permissions import can_manage
+from reviews import selectors
 from reviews import services as review_services
 from reviews.models import (
     NOTE_MAX_LENGTH,
@@ -64,14 +65,19 @@ BOT_CRITERIA: tuple[tuple[str, str], ...] = (
 BOT_CRITERION_IDS = tuple(str(c) for c, _ in BOT_CRITERIA)
 
 
-def plugin_blocker(user: User, plugin: Plugin, open_state: str | None) -> str:
+def plugin_blocker(
+    user: User, plugin: Plugin, open_state: str | None, rejected_hash: str | None
+) -> str:
     """Why the bot can't take this plugin now, in the bot's words ("" if it can).
 
     The verdict is reviews.permissions.submission_blocker's, without the latest version's own
     checks: the bot fetches and checks the plugin again before it files. open_state is the
-    state of the plugin's open submission, if any; the caller loads it with the plugin.
+    state of the plugin's open submission, if any, and rejected_hash the content of its last
+    rejected version (reviews.selectors.last_rejected_content); the caller loads both.
     """
-    blocker = submission_blocker(user, plugin, open_state=open_state, recheck=True)
+    blocker = submission_blocker(
+        user, plugin, open_state=open_state, rejected_hash=rejected_hash, recheck=True
+    )
     if blocker is None:
         return ""
     if blocker.reason == "banned":
@@ -180,7 +186,9 @@ def _revalidate(conversation: SubmissionConversation, user: User) -> str:
     if plugin is None:
         _end(conversation)
         return "This plugin is no longer yours to submit, so I stopped. Nothing was filed."
-    blocker = plugin_blocker(user, plugin, _open_state(plugin.pk))
+    blocker = plugin_blocker(
+        user, plugin, _open_state(plugin.pk), selectors.rejected_content_hash(plugin.pk)
+    )
     if blocker:
         _end(conversation)
         return (
@@ -217,7 +225,9 @@ def conversation_start(*, user: User, plugin_id) -> tuple[SubmissionConversation
     plugin = _locked_plugin(user, plugin_id)
     if plugin is None:
         raise ApplicationError("I can't find that plugin among yours. Choose one from the list.")
-    blocker = plugin_blocker(user, plugin, _open_state(plugin.pk))
+    blocker = plugin_blocker(
+        user, plugin, _open_state(plugin.pk), selectors.rejected_content_hash(plugin.pk)
+    )
     if blocker:
         raise ApplicationError(f"{plugin.display_name} can't be submitted now. {blocker}")
     if conversation is not None:

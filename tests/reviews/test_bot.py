@@ -476,7 +476,9 @@ def test_only_one_active_conversation_per_user():
 # Resubmission and changes behind the bot's back ----------------------------------------------
 
 
-def test_a_resubmission_first_shows_the_previous_rejection(client, bot, monkeypatch, reviewer):
+def test_a_resubmission_first_shows_the_previous_rejection(
+    client, bot, monkeypatch, reviewer, django_capture_on_commit_callbacks
+):
     owner = DeveloperFactory()
     plugin = register(owner)
     first = submit(plugin)
@@ -487,7 +489,12 @@ def test_a_resubmission_first_shows_the_previous_rejection(client, bot, monkeypa
         results=results(C8="Say which cities are covered."),
         developer_note="Please name the cities in the description.",
     )
-    serve(monkeypatch, plugin)
+    # The developer updates the plugin first: the rejected version itself can't go back.
+    changed = "Weather forecasts for Paris, Berlin and Rome."
+    new_version(
+        plugin, monkeypatch, django_capture_on_commit_callbacks, description_for_human=changed
+    )
+    serve(monkeypatch, plugin, description_for_human=changed)
     client.force_login(owner)
 
     page = text(bot(step="pick", plugin=plugin.pk, action="continue"))

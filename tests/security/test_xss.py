@@ -22,7 +22,7 @@ from reviews.models import CannedReason
 from tests.factories import DeveloperFactory, PlusUserFactory, make_reviewer
 from tests.pluginstore.helpers import approve as make_live
 from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for
-from tests.reviews.helpers import approve, claim, reject, results, submit
+from tests.reviews.helpers import approve, claim, new_version, reject, results, submit
 from tests.security.html_check import HTML_SPECIALS, injection_problems
 from tests.security.xss_vectors import VECTORS
 
@@ -235,7 +235,9 @@ def _email_vectors():
     return list(found.values())
 
 
-def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_commit_callbacks):
+def test_user_written_text_comes_back_escaped_on_every_page(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     """Notes to and from reviewers, private notes, replies, ban, keep-ban and reinstate
     reasons, canned reasons, access requests and their decline notes, display names and tester
     emails: all vectors at once in each (a few texts of newline-joined vectors), through the
@@ -265,6 +267,9 @@ def test_user_written_text_comes_back_escaped_on_every_page(django_capture_on_co
             )
         thread = Thread.objects.get(owner=owner, plugin=plugin)
         inbox_services.thread_reply_create(thread_id=thread.pk, author=owner, body=text)
+        # A rejected version can't go back as it was: the owner updates the plugin first.
+        update = {"description_for_human": "Weather forecasts for Paris, Berlin and Rome."}
+        new_version(plugin, monkeypatch, django_capture_on_commit_callbacks, **update)
         with django_capture_on_commit_callbacks(execute=True):
             second = submit(plugin, note_to_reviewer=text)
             claim(second, reviewer)

@@ -19,7 +19,7 @@ from reviews.models import CannedReason, Criterion
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import approve as make_live
 from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for
-from tests.reviews.helpers import claim, reject, submit
+from tests.reviews.helpers import claim, new_version, reject, submit
 
 ROLES = ("anon", "normal", "plus", "owner", "other_dev", "tester", "reviewer", "staff")
 
@@ -59,11 +59,14 @@ class World:
             raise AttributeError(name) from None
 
 
+# The owner's update after the rejection: a rejected version can't go back to review as it was.
+UPDATED = {"description_for_human": "Weather forecasts for Paris, Berlin and Rome."}
+
+
 def _refresh_job(owner, plugin, monkeypatch, capture_on_commit) -> FetchJob:
     """Refresh the plugin against unchanged documents: a finished job for its page."""
-    fake_fetch(
-        monkeypatch, lambda: (manifest_for(plugin.domain, name_for_human=plugin.name), spec_for())
-    )
+    manifest = manifest_for(plugin.domain, name_for_human=plugin.name, **UPDATED)
+    fake_fetch(monkeypatch, lambda: (manifest, spec_for()))
     with capture_on_commit(execute=True):
         job = plugin_services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
     job.refresh_from_db()
@@ -93,6 +96,9 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         first = submit(unverified, note_to_reviewer="First try.")
         claim(first, reviewer)
         reject(first, reviewer, developer_note="Zdevnoteqx", private_note="Zprivnoteqx")
+        new_version(
+            unverified, monkeypatch, capture_on_commit, name_for_human="Zunverqx", **UPDATED
+        )
         second = submit(unverified, note_to_reviewer="Znotetorevqx")
         claim(second, reviewer)
         invitation = plugin_services.tester_invite(
