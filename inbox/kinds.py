@@ -41,6 +41,7 @@ class NotificationKind(models.TextChoices):
     DEVELOPER_REPLIED = "developer_replied", "A developer replied"
     DEVELOPER_NEW_VERSION = "developer_new_version", "A developer fetched a new version"
     BAN_APPEALED = "ban_appealed", "Ban appeal"
+    APPEAL_ANSWERED = "appeal_answered", "Appeal already answered"
 
 
 # Submissions: to the plugin's owner, one per submission and state ----------------------------
@@ -368,6 +369,22 @@ class BanAppealed(Notice):
     review_path: str
 
 
+@typed
+class AppealAnswered(Notice):
+    """One appeal per ban (PRODUCT.md section 3): the owner wrote in the banned plugin's thread
+    after a reviewer answered the appeal with "Keep the ban". The reply stays in the thread but
+    reaches no reviewer; the owner hears so once per answer (keyed by its status change)."""
+
+    kind = NotificationKind.APPEAL_ANSWERED
+    thread = ThreadKind.PLUGIN
+    key = "plugin:{plugin_id}:appeal-answered:{status_change_id}"
+    template = "inbox/messages/appeal_answered.txt"
+
+    plugin_id: int
+    plugin_name: str
+    status_change_id: int
+
+
 NOTICES: dict[str, type[Notice]] = {
     cls.kind: cls
     for cls in (
@@ -389,6 +406,7 @@ NOTICES: dict[str, type[Notice]] = {
         DeveloperReplied,
         DeveloperNewVersion,
         BanAppealed,
+        AppealAnswered,
     )
 }
 if set(NOTICES) != set(NotificationKind.values):  # one declaration per kind, no more, no less

@@ -123,7 +123,11 @@ def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
         raise ApplicationError("This plugin is not banned any more.")
     plugin.keep_ban()
     change = plugin_status_record(plugin, by=by, from_status=PluginStatus.BANNED, reason=reason)
-    reply = f"A reviewer looked at your appeal again and the ban stays.\n\n{reason}"
+    reply = (
+        "A reviewer looked at your appeal again and the ban stays. This is the answer to your "
+        "appeal: there is one appeal per ban, so later messages here stay in the thread but "
+        f"don't reopen it.\n\n{reason}"
+    )
     _notify_owner(plugin, change, kinds.ReviewerReply, reply=reply, reviewer_name=by.public_name)
     return plugin
 
@@ -132,27 +136,29 @@ def plugin_keep_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
 
 
 def ban_appeals() -> QuerySet[Message]:
-    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban, or
-    since a reviewer last answered with "Keep the ban" (also a change to banned).
+    """Ban appeals: what owners wrote in a banned plugin's thread since its latest ban, until
+    a reviewer answers with "Keep the ban" (a banned → banned change). One appeal per ban
+    (PRODUCT.md section 3): replies after that answer stay in the thread but are not listed;
+    a new ban (after a reinstatement) opens a new appeal.
 
     Newest first, one query (the time is a subquery). Reinstate and Keep the ban are on the
     plugin's admin page; both go back to the thread.
     """
-    latest_ban = (
-        PluginStatusChange.objects.filter(
-            plugin_id=OuterRef("thread__plugin_id"), to_status=PluginStatus.BANNED
-        )
-        .order_by("-created_at", "-id")
-        .values("created_at")[:1]
-    )
+    latest_ban = PluginStatusChange.objects.filter(
+        plugin_id=OuterRef("thread__plugin_id"), to_status=PluginStatus.BANNED
+    ).order_by("-created_at", "-id")
     return (
         Message.objects.filter(
             thread__plugin__status=PluginStatus.BANNED,
             thread__owner_id=F("thread__plugin__owner_id"),
             author_id=F("thread__plugin__owner_id"),
         )
-        .annotate(banned_at=Subquery(latest_ban))
+        .annotate(
+            banned_at=Subquery(latest_ban.values("created_at")[:1]),
+            banned_from=Subquery(latest_ban.values("from_status")[:1]),
+        )
         .filter(created_at__gt=F("banned_at"))
+        .exclude(banned_from=PluginStatus.BANNED)
         .select_related("author", "thread__plugin")
         .order_by("-created_at", "-id")
     )

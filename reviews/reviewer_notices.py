@@ -22,6 +22,7 @@ from accounts.permissions import is_reviewer
 from inbox import kinds
 from inbox.models import Message
 from inbox.services import notification_intent_create
+from pluginstore.choices import PluginStatus
 from pluginstore.models import Plugin, PluginStatusChange, PluginVersion
 from reviews import permissions
 from reviews.models import Submission
@@ -112,14 +113,25 @@ def all_reviewers() -> list[User]:
 
 def tell_of_appeal(plugin: Plugin, message: Message, *, author: User) -> int:
     """The owner wrote in a banned plugin's thread: every reviewer hears of the first reply
-    since the ban or the last "Keep the ban" (the notice is keyed by that status change, so
-    later replies add nothing); how many reviewers it was for."""
+    since the ban (the notice is keyed by that status change, so later replies add nothing);
+    how many reviewers it was for. One appeal per ban: once a reviewer answered with "Keep the
+    ban" (the latest change to banned is banned → banned), no reviewer hears of it and the
+    owner is told, once per answer, that the appeal was already answered."""
     ban = (
         PluginStatusChange.objects.filter(plugin=plugin, to_status=plugin.status)
         .order_by("-created_at", "-id")
         .first()
     )
     if ban is None:
+        return 0
+    if ban.from_status == PluginStatus.BANNED:
+        notification_intent_create(
+            recipient=plugin.owner,
+            notice=kinds.AppealAnswered(
+                plugin_id=plugin.pk, plugin_name=plugin.display_name, status_change_id=ban.pk
+            ),
+            thread_plugin_id=plugin.pk,
+        )
         return 0
     recipients = [reviewer for reviewer in all_reviewers() if reviewer.pk != author.pk]
     for reviewer in recipients:

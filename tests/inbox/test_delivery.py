@@ -129,6 +129,7 @@ def sample_notice(kind: str, plugin=None, n: int = 7) -> kinds.Notice:
             "appeal": "We removed the spam & the ads.",
             "review_path": "/admin/pluginstore/plugin/1/change/",
         },
+        NotificationKind.APPEAL_ANSWERED: {**about, "status_change_id": n},
     }[kind]
     return kinds.declaration(kind)(**fields)
 

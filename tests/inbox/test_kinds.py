@@ -38,6 +38,8 @@ EVENT_KEYS = {
     NotificationKind.DEVELOPER_REPLIED: "message:7:replied",
     NotificationKind.DEVELOPER_NEW_VERSION: "version:7:stored",
     NotificationKind.BAN_APPEALED: "plugin:1:appeal:7",
+    # Once per "Keep the ban" (its status change), however many replies follow it.
+    NotificationKind.APPEAL_ANSWERED: "plugin:1:appeal-answered:7",
 }
 ACCOUNT_KINDS = {
     NotificationKind.DEVELOPER_ACCESS_GRANTED,

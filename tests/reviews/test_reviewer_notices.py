@@ -207,20 +207,54 @@ def test_an_appeal_reaches_every_reviewer_once(
         assert f"/admin/pluginstore/plugin/{banned.pk}/change/" in message.body
 
 
-def test_after_keep_the_ban_the_next_reply_is_a_new_appeal(
+def test_one_appeal_per_ban_later_replies_reach_no_reviewer_and_the_owner_is_told_once(
+    banned, reviewer, other_reviewer, django_capture_on_commit_callbacks
+):
+    """PRODUCT.md section 3: once answered with "Keep the ban", later replies stay in the
+    thread but do not reopen the appeal; the owner hears so once per answer."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _reply(banned, body="Please look again.")
+        moderation.plugin_keep_ban(plugin_id=banned.pk, by=reviewer, reason="Still spam.")
+    assert [m.pk for m in moderation.ban_appeals()] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        later = _reply(banned, body="We removed it all now.")
+        _reply(banned, body="Really all of it.")
+    appeals = Notification.objects.filter(kind=NotificationKind.BAN_APPEALED, recipient=reviewer)
+    assert [n.context["appeal"] for n in appeals] == ["Please look again."]
+    assert [m.pk for m in moderation.ban_appeals()] == []
+    # The replies stay in the owner's thread, after the answer.
+    thread = Thread.objects.get(owner=banned.owner, plugin=banned)
+    assert thread.messages.filter(pk=later.pk).exists()
+    kept = Message.objects.get(thread=thread, kind=NotificationKind.REVIEWER_REPLY)
+    assert "This is the answer to your appeal: there is one appeal per ban" in kept.body
+    assert "You can answer in this thread." not in kept.body
+    told = Message.objects.filter(thread=thread, kind=NotificationKind.APPEAL_ANSWERED)
+    assert told.count() == 1
+    assert "was already answered" in told.get().subject
+    assert 'answered your appeal with "Keep the ban"' in told.get().body
+    assert "no reviewer is told" in told.get().body
+
+
+def test_a_new_ban_after_a_reinstatement_opens_a_new_appeal(
     banned, reviewer, other_reviewer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _reply(banned, body="Please look again.")
         moderation.plugin_keep_ban(plugin_id=banned.pk, by=reviewer, reason="Still spam.")
-        _reply(banned, body="We removed it all now.")
-        _reply(banned, body="Really all of it.")
-    appeals = Notification.objects.filter(kind=NotificationKind.BAN_APPEALED, recipient=reviewer)
-    assert appeals.count() == 2
+        _reply(banned, body="Now it is clean.")
+        moderation.plugin_reinstate(plugin_id=banned.pk, by=reviewer, reason="Clean now.")
+        moderation.plugin_ban(plugin_id=banned.pk, by=reviewer, reason="Spam again.")
+        appeal = _reply(banned, body="That was a mistake, look again.")
+    assert [m.pk for m in moderation.ban_appeals()] == [appeal.pk]
+    appeals = Notification.objects.filter(
+        kind=NotificationKind.BAN_APPEALED, recipient=other_reviewer
+    )
     assert [n.context["appeal"] for n in appeals.order_by("id")] == [
         "Please look again.",
-        "We removed it all now.",
+        "That was a mistake, look again.",
     ]
+    # Told once for the one "Keep the ban", nothing for the new ban's appeal.
+    assert Notification.objects.filter(kind=NotificationKind.APPEAL_ANSWERED).count() == 1
 
 
 def test_a_reviewer_does_not_hear_of_their_own_appeal(
