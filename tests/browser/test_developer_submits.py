@@ -73,7 +73,13 @@ def test_a_plus_user_gets_developer_access_registers_fixes_and_submits_the_demo_
     # The developer submits through the bot and reads "received" in Help > Messages.
     page.get_by_role("link", name="Open the plugin").click()
     submit_through_the_bot(dana, plugin_name="Book Finder")
-    page.get_by_role("navigation", name="Main").get_by_text("Help").click()
+    # Help sits in the top right of the header, not in the main navigation.
+    assert page.get_by_role("navigation", name="Main").get_by_text("Help").count() == 0
+    help_menu = page.get_by_role("banner").locator("summary", has_text="Help")
+    box = help_menu.bounding_box()
+    assert box["x"] > page.viewport_size["width"] / 2, box  # the right-hand side
+    expect(help_menu.locator(".badge")).to_be_visible()  # the unread badge is on it
+    help_menu.click()
     page.get_by_role("link", name=re.compile("^Messages")).first.click()
     dana.shot("messages")
     page.get_by_role("link", name=re.compile("Book Finder")).click()
