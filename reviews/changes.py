@@ -29,18 +29,9 @@ from inbox.models import Message
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
 from reviews import reviewer_notices, risk, selectors
 from reviews.models import Submission, SubmissionState
-from reviews.services import DECISION_FIELDS, notify_developer, record_event
+from reviews.services import DECISION_FIELDS, lock_plugin, notify_developer, record_event
 
 ANSWERED_BY_REPLY = "Answered by a reply in the plugin's thread."
-
-
-def _lock_plugin(plugin_id: int) -> Plugin | None:
-    return (
-        Plugin.objects.select_for_update(of=("self",))
-        .select_related("owner")
-        .filter(pk=plugin_id)
-        .first()
-    )
 
 
 def _latest_submission(plugin: Plugin) -> Submission | None:
@@ -88,7 +79,7 @@ def developer_replied(*, plugin_id: int, message: Message, author: User) -> Subm
     """The owner replied in their plugin's thread: it answers a request for changes, and the
     reviewers hear of it (every reviewer, if it appeals a ban). Returns the submission it was
     about, if any."""
-    plugin = _lock_plugin(plugin_id)
+    plugin = lock_plugin(plugin_id)
     if plugin is None or plugin.owner_id != author.pk:
         return None
     if plugin.status == PluginStatus.BANNED:
@@ -108,7 +99,7 @@ def developer_replied(*, plugin_id: int, message: Message, author: User) -> Subm
 def version_stored(*, version: PluginVersion, by: User | None) -> Submission | None:
     """A refresh stored a new version: if it passes the checks it answers a request for
     changes, replacing the version under review; the reviewers hear of it either way."""
-    plugin = _lock_plugin(version.plugin_id)
+    plugin = lock_plugin(version.plugin_id)
     if plugin is None:
         return None
     submission = _latest_submission(plugin)
@@ -129,7 +120,7 @@ def _lock_waiting(submission_id: int) -> Submission | None:
     plugin_id = (
         Submission.objects.filter(pk=submission_id).values_list("plugin_id", flat=True).first()
     )
-    if plugin_id is None or _lock_plugin(plugin_id) is None:
+    if plugin_id is None or lock_plugin(plugin_id) is None:
         return None
     return (
         Submission.objects.select_for_update(of=("self",))

@@ -24,12 +24,10 @@ from reviews.permissions import APPEAL_HINT
 
 
 def _lock_plugin(plugin_id: int) -> Plugin:
-    try:
-        return (
-            Plugin.objects.select_for_update(of=("self",)).select_related("owner").get(pk=plugin_id)
-        )
-    except Plugin.DoesNotExist:
-        raise ApplicationError("This plugin does not exist.") from None
+    plugin = services.lock_plugin(plugin_id)
+    if plugin is None:
+        raise ApplicationError("This plugin does not exist.")
+    return plugin
 
 
 def _reason(reason: str, missing: str) -> str:

@@ -66,6 +66,17 @@ def _lock_submission(submission_id: int) -> Submission:
         raise ApplicationError("This submission does not exist.") from None
 
 
+def lock_plugin(plugin_id: int) -> Plugin | None:
+    """The plugin row, locked, with its owner; None if it is gone. Lock it before its
+    submission (see the module docstring)."""
+    return (
+        Plugin.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(pk=plugin_id)
+        .first()
+    )
+
+
 def _lock_plugin_of(submission_id: int) -> None:
     """Lock the submission's plugin before the submission (see the module docstring)."""
     plugin_id = (
