@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class InboxConfig(AppConfig):
@@ -8,3 +9,6 @@ class InboxConfig(AppConfig):
     def ready(self) -> None:
         # Registers the Celery tasks that this app's services send by name (core.queue).
         from inbox import tasks  # noqa: F401
+
+        # Each app may declare notification kinds in its `notices` module (inbox.notices).
+        autodiscover_modules("notices")

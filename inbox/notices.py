@@ -59,6 +59,11 @@ class Typed:
 
 N = typing.TypeVar("N", bound=Typed)
 
+# Every declared kind -> its Notice class. Filled as the classes are defined: inbox.kinds
+# declares the first kinds, and each app may declare its own in its `notices` module, which
+# InboxConfig.ready imports (django.utils.module_loading.autodiscover_modules).
+REGISTRY: dict[str, type["Notice"]] = {}
+
 
 @typing.dataclass_transform(frozen_default=True, kw_only_default=True)
 def typed(cls: type[N]) -> type[N]:
@@ -71,13 +76,29 @@ def typed(cls: type[N]) -> type[N]:
 class Notice(Typed):
     """The fields of one notification kind. Each subclass declares one kind."""
 
-    kind: ClassVar[str]  # an inbox.kinds.NotificationKind
+    kind: ClassVar[str]  # unique across the site; at most 40 characters
+    # What the admin and the inbox call the kind; a TextChoices member's label by default.
+    label: ClassVar[str]
     # PLUGIN: the plugin's thread when the recipient owns the plugin (the caller says so by
     # passing thread_plugin_id), else Account notices. ACCOUNT: always Account notices.
     thread: ClassVar[ThreadKind]
     # A str.format() pattern over the fields; override event_key() when one pattern won't do.
     key: ClassVar[str]
     template: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = cls.__dict__.get("kind")
+        if kind is None:  # an abstract base, not a kind
+            return
+        if len(kind) > 40:
+            raise ValueError(f"Notification kind {kind!r} is longer than 40 characters")
+        other = REGISTRY.get(str(kind))
+        if other is not None and other.__qualname__ != cls.__qualname__:
+            raise RuntimeError(f"Notification kind {kind!r} is declared twice: {other}, {cls}")
+        if "label" not in cls.__dict__:
+            cls.label = getattr(kind, "label", str(kind).replace("_", " ").capitalize())
+        REGISTRY[str(kind)] = cls
 
     def event_key(self) -> str:
         """What happened, unique per event: one notification per event and recipient."""

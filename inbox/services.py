@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.exceptions import ApplicationError
 from core.queue import enqueue_on_commit, task_named
 from inbox.kinds import NOTICES, Notice, ThreadKind, declaration
-from inbox.models import Message, Notification, Person, Thread
+from inbox.models import MESSAGE_REPLY, Message, Notification, Person, Thread
 from inbox.signals import owner_replied
 
 logger = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ def thread_reply_create(*, thread_id: int, author: Person, body: str) -> Message
     message = Message.objects.create(
         thread=thread,
         author=author,
-        kind="reply",
+        kind=MESSAGE_REPLY,
         subject=f"Reply from {author.public_name}"[:200],
         body=body,
         created_at=now,

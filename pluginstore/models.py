@@ -29,7 +29,9 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     )
     slug = models.SlugField(max_length=120, unique=True)
     # The manifest's host ("todo.example.com"), or "localhost:8001" in local development.
-    domain = models.CharField(max_length=255, unique=True)
+    # Several developers may register one domain until one of them proves they control it
+    # (PRODUCT.md section 9, the domains app); one developer registers it at most once.
+    domain = models.CharField(max_length=255, db_index=True)
     manifest_url = models.URLField(max_length=URL_MAX_LENGTH)
     category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
     status = FSMField(
@@ -50,6 +52,18 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
     install_count = models.PositiveIntegerField(default=0)
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Unlisted by its owner (PRODUCT.md section 13): gone from the store and search; existing
+    # installs keep working.
+    listed = models.BooleanField(default=True)
+    # Unreachable for 7 days running (PRODUCT.md section 10, the watch app): no new installs
+    # and a notice on its page, until a fetch succeeds.
+    unavailable_since = models.DateTimeField(null=True, blank=True)
+    # Ratings (PRODUCT.md section 11, the ratings app), kept in step by its services so the
+    # store's cards need no aggregate query: the count, the sum of the stars, and the score
+    # the store sorts by (a damped average: see the README's rating formula).
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_score = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["name", "id"]
@@ -61,6 +75,7 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
             models.Index(fields=["status", "-approved_at"], name="plugin_store_newest"),
             models.Index(fields=["status", "-install_count"], name="plugin_store_popular"),
             models.Index(fields=["status", "name"], name="plugin_store_name"),
+            models.Index(fields=["status", "-rating_score"], name="plugin_store_rating"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -68,6 +83,12 @@ class Plugin(RefreshableProtectedFSMMixin, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(category__in=Category.values), name="plugin_category_valid"
+            ),
+            models.UniqueConstraint(fields=["owner", "domain"], name="plugin_owner_domain_unique"),
+            models.CheckConstraint(
+                condition=Q(rating_sum__lte=5 * models.F("rating_count"))
+                & Q(rating_sum__gte=models.F("rating_count")),
+                name="plugin_rating_sum_in_range",
             ),
         ]
 
@@ -241,6 +262,10 @@ class Installation(models.Model):
     )
     plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="installations")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Ended by the plugin's ban (PRODUCT.md section 2): listed as removed, with the reason;
+    # reinstatement does not bring it back; installing again starts it afresh.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.CharField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

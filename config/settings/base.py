@@ -46,8 +46,13 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "accounts",
+    "domains",
     "pluginstore",
+    "watch",
+    "reports",
+    "ratings",
     "reviews",
+    "api",
     "inbox",
     "demo",
 ]

@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 
 from config.celery_app import app as celery_app
-from inbox.models import Message, Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification
 from inbox.services import notifications_redeliver
 from pluginstore import models as plugin_models
 from tests.factories import DeveloperFactory

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox import kinds, services
-from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, Thread, ThreadKind
 from inbox.services import notification_deliver, notification_intent_create
 from inbox.tasks import notifications_redeliver_task
 from tests.factories import DeveloperFactory

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.template.loader import get_template
 
 from inbox import kinds
-from inbox.models import Notification, NotificationKind, ThreadKind
+from inbox.kinds import NotificationKind
+from inbox.models import Notification, ThreadKind
 from inbox.services import notification_intent_create
 from tests.factories import DeveloperFactory
 from tests.inbox.test_delivery import sample_notice
@@ -124,13 +125,18 @@ def test_none_is_a_value_only_where_declared():
 
 @pytest.mark.django_db
 def test_an_intent_of_an_undeclared_kind_is_refused():
+    # Shaped like a notice but not one: declaring a kind means subclassing Notice (which
+    # registers it, inbox.notices.REGISTRY).
     @dataclasses.dataclass(frozen=True, kw_only=True)
-    class Party(kinds.Notice):
+    class Party:
         kind = "party"
         thread = ThreadKind.ACCOUNT
         key = "party:{n}"
         template = "inbox/messages/party.txt"
         n: int
+
+        def event_key(self) -> str:
+            return self.key.format(n=self.n)
 
     # A copy of a declared kind under another class is no declaration either.
     @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -226,3 +232,18 @@ def test_the_migration_names_the_thread_delivery_chose_for_older_notifications()
     for notification in in_account_notices:
         notification.refresh_from_db()
         assert notification.thread_plugin_id is None
+
+
+def test_a_kind_declared_twice_is_refused_and_the_first_declaration_stays():
+    from inbox.notices import REGISTRY, Notice, ThreadKind
+
+    first = REGISTRY[NotificationKind.APPROVED]
+    with pytest.raises(RuntimeError, match="declared twice"):
+
+        class Impostor(Notice):
+            kind = NotificationKind.APPROVED
+            thread = ThreadKind.PLUGIN
+            key = "x"
+            template = "x"
+
+    assert REGISTRY[NotificationKind.APPROVED] is first

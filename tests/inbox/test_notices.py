@@ -10,7 +10,8 @@ from accounts.services import (
     developer_access_request_create,
     user_set_account_type,
 )
-from inbox.models import Message, Notification, NotificationKind, ThreadKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, ThreadKind
 from pluginstore import services as plugin_services
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
 from tests.pluginstore.helpers import register

@@ -4,7 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from inbox import kinds
-from inbox.models import Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Notification
 from inbox.services import notification_intent_create
 from tests.factories import DeveloperFactory
 from tests.inbox.test_delivery import sample_notice

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from inbox import tasks
-from inbox.models import Message, Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification
 from inbox.services import notification_deliver, notification_intent_create
 from tests.core.test_celery_worker import _delete_queue, _start_worker, _stop_worker
 from tests.factories import DeveloperFactory

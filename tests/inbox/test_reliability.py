@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from inbox import tasks
-from inbox.models import Message, Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification
 from inbox.services import notification_intent_create, notifications_redeliver
 from tests.core.test_celery_worker import _start_worker, _stop_worker
 from tests.factories import DeveloperFactory

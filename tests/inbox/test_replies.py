@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from core.exceptions import ApplicationError
-from inbox.models import Message, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message
 from inbox.selectors import unread_message_count
 from inbox.services import REPLY_MAX_LENGTH, thread_reply_create
 from reviews.selectors import developer_replies

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox.models import Message, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Thread
 from inbox.selectors import unread_message_count
 from inbox.services import notification_deliver
 from tests.factories import DeveloperFactory, UserFactory

@@ -5,7 +5,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from inbox.models import Message, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Thread
 from pluginstore.models import FetchJob, PluginStatus
 from pluginstore.services import MAX_OPEN_FETCH_JOBS, fetch_job_run
 from reviews.bot.services import BOT_CRITERION_IDS

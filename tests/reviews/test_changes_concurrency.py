@@ -4,7 +4,8 @@ delivered twice). Exactly one outcome each time, told once, and no error."""
 
 import pytest
 
-from inbox.models import Notification, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Notification, Thread
 from inbox.services import thread_reply_create
 from reviews import changes, services
 from reviews.models import Submission, SubmissionEvent, SubmissionState

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from inbox.models import Message, Notification, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, Thread
 from inbox.services import thread_reply_create
 from reviews import changes, risk, selectors, services
 from reviews.models import SYSTEM_ACTOR, Submission, SubmissionEvent, SubmissionState

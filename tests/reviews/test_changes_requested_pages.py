@@ -6,7 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from inbox.models import Message, Notification, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, Thread
 from inbox.services import thread_reply_create
 from reviews import reviewer_notices, services
 from reviews.models import Submission, SubmissionEvent, SubmissionState

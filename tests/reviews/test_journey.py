@@ -2,7 +2,8 @@
 
 import pytest
 
-from inbox.models import Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Notification
 from pluginstore.models import PluginStatus
 from pluginstore.selectors import StoreQuery, store_plugins
 from reviews.models import Submission, SubmissionState

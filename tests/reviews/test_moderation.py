@@ -3,7 +3,8 @@
 import pytest
 
 from core.exceptions import ApplicationError
-from inbox.models import Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Notification
 from pluginstore.models import PluginStatus
 from reviews import moderation
 from reviews.models import Submission, SubmissionEvent, SubmissionState

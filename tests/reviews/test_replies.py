@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from core.exceptions import ApplicationError
-from inbox.models import Message, Notification, NotificationKind, Thread
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, Thread
 from inbox.services import thread_reply_create
 from reviews import moderation, services
 from tests.reviews.helpers import submit

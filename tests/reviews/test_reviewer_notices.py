@@ -8,7 +8,8 @@ from django.test import RequestFactory
 
 from accounts.reviewers import REVIEWERS_GROUP
 from inbox.context_processors import unread_messages
-from inbox.models import Message, Notification, NotificationKind, Thread, ThreadKind
+from inbox.kinds import NotificationKind
+from inbox.models import Message, Notification, Thread, ThreadKind
 from inbox.services import thread_reply_create
 from reviews import moderation, services
 from tests.factories import DeveloperFactory, UserFactory, make_reviewer

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from inbox.models import Notification, NotificationKind
+from inbox.kinds import NotificationKind
+from inbox.models import Notification
 from pluginstore.models import PluginStatus, PluginStatusChange
 from pluginstore.selectors import StoreQuery, store_plugins
 from reviews import services
