@@ -6,7 +6,15 @@ from django_fsm import FSMField, transition
 
 from core.fsm import RefreshableProtectedFSMMixin
 from core.models import TimeStampedModel
-from pluginstore.choices import Category, FetchJobKind, FetchJobState, PluginStatus
+from pluginstore.choices import (
+    Category,
+    FetchJobKind,
+    FetchJobState,
+    InvitationKind,
+    InvitationState,
+    PluginStatus,
+    TeamAction,
+)
 from pluginstore.permissions import can_ban
 
 # The longest URL a column holds (manifest, spec and logo URLs, a fetch job's target): the
@@ -297,6 +305,102 @@ class TesterInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.developer} tests {self.plugin}"
+
+
+class PluginMember(models.Model):
+    """A co-developer (PRODUCT.md section 13): refreshes, submits, replies and withdraws with
+    the owner; never deletes, transfers or manages people. The owner has no row here."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="members")
+    developer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plugin_memberships"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plugin", "developer"], name="plugin_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.developer} develops {self.plugin}"
+
+
+class PluginInvitation(models.Model):
+    """The owner's offer to the developer with this email: to join as co-developer, or to take
+    the plugin over. Answered on its page by the account with that email, until it expires."""
+
+    plugin = models.ForeignKey(Plugin, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    # As the owner typed it, lower-cased; whoever signs in with it may answer.
+    email = models.EmailField(max_length=254)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=16, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InvitationKind.values), name="invitation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=InvitationState.values), name="invitation_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["plugin", "kind", "email"],
+                condition=Q(state="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["plugin"],
+                condition=Q(state="pending", kind="transfer"),
+                name="invitation_one_pending_transfer",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["email"], condition=Q(state="pending"), name="invitation_pending_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email} ({self.state})"
+
+
+class PluginEvent(models.Model):
+    """Audit of a plugin's team and life (PRODUCT.md section 13): who did what, when, from and
+    to. It outlives the plugin (a deletion is recorded here too), so it names the plugin."""
+
+    plugin = models.ForeignKey(
+        Plugin, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    plugin_label = models.CharField(max_length=255)
+    action = models.CharField(max_length=24, choices=TeamAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The developer the change is about, as an email: it stays readable if they leave.
+    subject = models.EmailField(max_length=254, blank=True)
+    from_value = models.CharField(max_length=255, blank=True)
+    to_value = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plugin_label}: {self.get_action_display()}"
 
 
 class FetchJob(TimeStampedModel):
