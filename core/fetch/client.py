@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 
 from core.fetch.body import check_charset
 from core.fetch.errors import FetchError, bad_url, timed_out
-from core.fetch.limits import FETCH_DEADLINE_SECONDS, MAX_REDIRECTS
-from core.fetch.transport import request, resolve_public
+from core.fetch.limits import FETCH_DEADLINE_SECONDS, MAX_REDIRECTS, VALIDATOR_MAX_LENGTH
+from core.fetch.transport import NOT_MODIFIED, request, resolve_public
 from core.fetch.urls import parse_url
 from core.hosts import local_development, on_domain, root_domain
 
@@ -27,6 +27,15 @@ class FetchResult:
     status: int
     content_type: str
     body: bytes
+    # The validators to send back next time (fetch_url's if_none_match / if_modified_since);
+    # "" when the server sent none, or one too long or not plain printable ASCII.
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        """A 304 to a conditional request: the document is what the validators named."""
+        return self.status == NOT_MODIFIED
 
 
 def _local_development(allow_localhost: bool | None) -> bool:
@@ -41,12 +50,24 @@ def fetch_url(
     deadline: float = FETCH_DEADLINE_SECONDS,
     accept: str = "application/json",
     charset: str | None = None,
+    if_none_match: str = "",
+    if_modified_since: str = "",
 ) -> FetchResult:
     """GET a user-supplied URL safely, or raise FetchError saying why not.
 
     With `charset`, the body is text in that charset: a Content-Type declaring another one
-    (or one its bytes are not in) is refused as fetch.charset.
+    (or one its bytes are not in) is refused as fetch.charset. With `if_none_match` or
+    `if_modified_since` (a previous result's etag and last_modified) the request is
+    conditional, and a 304 comes back as a result whose `not_modified` is true and body empty.
     """
+    conditional = {
+        name: value
+        for name, value in (
+            ("If-None-Match", _validator(if_none_match)),
+            ("If-Modified-Since", _validator(if_modified_since)),
+        )
+        if value
+    }
     allow_localhost = _local_development(allow_localhost)
     deadline_at = time.monotonic() + deadline
     target = parse_url(url, allow_localhost=allow_localhost)
@@ -56,13 +77,18 @@ def fetch_url(
         addresses = target.addresses or resolve_public(target, deadline_at, deadline)
         try:
             status, headers, body = request(
-                target, addresses, deadline_at=deadline_at, accept=accept, max_bytes=max_bytes
+                target,
+                addresses,
+                deadline_at=deadline_at,
+                accept=accept,
+                max_bytes=max_bytes,
+                conditional=conditional,
             )
         except TimeoutError as exc:
             raise timed_out(target.url, deadline) from exc
         if body is not None:
             content_type = headers.get("Content-Type", "")
-            if charset is not None:
+            if charset is not None and status != NOT_MODIFIED:
                 check_charset(target.url, content_type, body, charset)
             return FetchResult(
                 url=url,
@@ -70,6 +96,8 @@ def fetch_url(
                 status=status,
                 content_type=content_type,
                 body=body,
+                etag=_validator(headers.get("ETag", "")),
+                last_modified=_validator(headers.get("Last-Modified", "")),
             )
         redirects += 1
         if redirects > MAX_REDIRECTS:
@@ -90,6 +118,14 @@ def fetch_url(
                 f"{url} redirected to {next_url}, which is outside {root}. Redirects may only "
                 f"go to {root} or its subdomains; link directly to the final address.",
             )
+
+
+def _validator(value: str | None) -> str:
+    """An ETag or Last-Modified value fit to keep and send back, else ""."""
+    value = (value or "").strip()
+    if len(value) > VALIDATOR_MAX_LENGTH or not all(" " <= c <= "~" for c in value):
+        return ""
+    return value
 
 
 def check_url(url: str, *, allow_localhost: bool | None = None) -> None:

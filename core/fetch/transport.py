@@ -28,6 +28,7 @@ from core.text import clip
 USER_AGENT = "PluginStoreBot/1.0 (+manifest checker)"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+NOT_MODIFIED = 304
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -88,9 +89,20 @@ def resolve_public(target: Target, deadline_at: float, deadline: float) -> tuple
 
 
 def request(
-    target: Target, addresses: tuple[str, ...], *, deadline_at: float, accept: str, max_bytes: int
+    target: Target,
+    addresses: tuple[str, ...],
+    *,
+    deadline_at: float,
+    accept: str,
+    max_bytes: int,
+    conditional: dict[str, str] | None = None,
 ) -> tuple[int, http.client.HTTPMessage, bytes | None]:
-    """One GET; returns the body for a 2xx answer, None for a redirect to follow."""
+    """One GET; returns the body for a 2xx answer, None for a redirect to follow.
+
+    `conditional` (If-None-Match / If-Modified-Since) is sent as it is, and then a 304 Not
+    Modified is an answer too, with an empty body; without it a 304 is refused like any
+    other non-2xx status.
+    """
     sock = _connect(target, addresses, deadline_at)
     try:
         if target.scheme == "https":
@@ -108,9 +120,13 @@ def request(
             connection.putheader("Accept", accept)
             connection.putheader("Accept-Encoding", "identity")
             connection.putheader("Connection", "close")
+            for name, value in (conditional or {}).items():
+                connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
             status = response.status
+            if status == NOT_MODIFIED and conditional:
+                return status, response.headers, b""
             if status in REDIRECT_STATUSES and response.getheader("Location"):
                 return status, response.headers, None
             if not 200 <= status < 300:
