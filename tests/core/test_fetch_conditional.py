@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (test_fetch's fixtures, imported, are the test parameters)
 """core.fetch: conditional requests (If-None-Match / If-Modified-Since) and 304 Not Modified.
 
 The watch (PRODUCT.md section 10) re-fetches every approved plugin daily and sends back the
@@ -98,4 +99,3 @@ def test_a_validator_we_would_not_keep_is_not_sent(server: LocalServer) -> None:
     _path, headers = server.requests[0]
     assert headers.get("If-None-Match") is None
     assert headers.get("If-Modified-Since") is None
-
