@@ -31,7 +31,8 @@ def findings_by_field(findings: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def fetch_job_steps(job) -> list[tuple[str, str]]:
     """A register or refresh job's progress steps, each done, current, waiting or failed
-    (the job page and the submission bot show them)."""
+    (the job page and the submission bot show them). A finished job whose version has errors
+    ends with a failed check."""
     order = [
         FetchJobState.QUEUED,
         FetchJobState.FETCHING,
@@ -42,6 +43,11 @@ def fetch_job_steps(job) -> list[tuple[str, str]]:
     current = order.index(job.state) if job.state in order else len(order) - 1
     if job.state == FetchJobState.FAILED:
         return [(label, "done" if i < 3 else "failed") for i, label in enumerate(labels)]
+    errors = job.version.error_count if job.state == FetchJobState.DONE and job.version else 0
+    if errors:
+        # The check ran and found errors: a failed check, not four green tiles.
+        labels[2] = f"Checking: {errors} error{'s' if errors != 1 else ''}"
+        return [(label, "done" if i < 2 else "failed") for i, label in enumerate(labels)]
     return [
         (
             label,

@@ -51,7 +51,7 @@ def test_a_plus_user_gets_developer_access_registers_fixes_and_submits_the_demo_
     page.get_by_label("Store category").select_option(label="Retrieval")
     dana.shot("register-form")
     page.get_by_role("button", name="Fetch and check").click()
-    expect(page.get_by_text("Stored as version 1.")).to_be_visible()
+    expect(page.get_by_text("Version 1 stored with 1 error: fix it and refresh.")).to_be_visible()
     finding = page.locator(".finding").filter(has_text="manifest.punctuation")
     expect(finding).to_contain_text("Error")
     expect(page.locator(".finding")).to_have_count(1)

@@ -78,7 +78,9 @@ def test_registering_from_the_dashboard_shows_progress_then_findings(
     for callback in callbacks:
         callback()
     page = client.get(response["Location"])
-    assert b"Stored as version 1" in page.content
+    # The check found an error: a failed check, not "Stored as version 1" in green.
+    assert b"Version 1 stored with 1 error: fix it and refresh." in page.content
+    assert b"Stored as version" not in page.content
     assert b"manifest.punctuation" in page.content
     assert b"description_for_human" in page.content
     plugin = Plugin.objects.get()
