@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from accounts.models import User
 from inbox.models import Thread
-from pluginstore.models import FetchJobState, Plugin
+from pluginstore.models import Plugin
 from pluginstore.presenters import fetch_job_steps
 from pluginstore.selectors import VERSION_SUMMARY_FIELDS
 from reviews import selectors
-from reviews.bot.services import BOT_CRITERIA, next_criterion, plugin_blocker
+from reviews.bot.services import BOT_CRITERIA, checked_version, next_criterion, plugin_blocker
 from reviews.models import (
     OPEN_STATES,
     BotStep,
@@ -110,12 +112,18 @@ def active_conversation(user: User) -> SubmissionConversation | None:
             plugin_open_state=Subquery(open_submission),
             plugin_rejected_hash=Subquery(selectors.last_rejected_content(OuterRef("plugin_id"))),
         )
-        .select_related("plugin__latest_version", "fetch_job__version", "version", "submission")
+        .select_related(
+            "plugin__latest_version",
+            "fetch_job__version",
+            "version",
+            "submission__version",
+        )
         .defer(
             "plugin__search_vector",
             *("plugin__latest_version__" + f for f in _HEAVY),
             *("fetch_job__version__" + f for f in _HEAVY),
             *("version__" + f for f in _HEAVY),
+            *("submission__version__" + f for f in _HEAVY),
         )
         .first()
     )
@@ -148,7 +156,8 @@ def _check_entry(conversation: SubmissionConversation, current: bool) -> Entry:
         data["outcome"] = "running"
         data["progress"] = fetch_job_steps(job)
     else:
-        version = job.version if job.state == FetchJobState.DONE else None
+        version = checked_version(job, conversation.plugin)
+        data["newer"] = version is not None and version.pk != job.version_id
         findings = version.findings if version is not None else job.findings
         findings = [f for f in findings or [] if isinstance(f, dict)]
         data["version"] = version
@@ -181,9 +190,11 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
         "time. You can leave at any point and come back: I'll remember where we were."
     )
     entries = [greeting]
+    decided = conversation is not None and _decided_since_filing(conversation)
     fresh = (
         conversation is None
         or conversation.step == BotStep.PICK
+        or decided
         or (
             conversation.step == BotStep.DONE
             and preselect_id is not None
@@ -191,6 +202,8 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
         )
     )
     if fresh:
+        if decided:
+            entries.append(_bot(_where_it_stands(conversation)))
         choices = plugin_choices(user)
         if preselect_id is None or not any(
             c.pickable and c.plugin.pk == preselect_id for c in choices
@@ -275,6 +288,27 @@ def bot_page(user: User, *, preselect_id: int | None = None, notice: dict | None
     entries.append(_you("File submission."))
     entries.append(_done_entry(conversation))
     return _with_notice(page, notice)
+
+
+def _decided_since_filing(conversation: SubmissionConversation) -> bool:
+    """A filed conversation whose submission is no longer open (decided, withdrawn or gone):
+    its "Filed!" bubble is history, so the bot starts afresh and says where things stand."""
+    if conversation.step != BotStep.DONE:
+        return False
+    return conversation.submission is None or not conversation.submission.is_open
+
+
+def _where_it_stands(conversation: SubmissionConversation) -> str:
+    """The current state of the last filed submission and of its plugin, not the old bubble."""
+    plugin, submission = conversation.plugin, conversation.submission
+    now = f"{plugin.display_name} is {plugin.get_status_display().lower()} now."
+    if submission is None:
+        return f"The submission of {plugin.display_name} you filed here no longer exists. {now}"
+    when = date_format(localtime(submission.decided_at or submission.submitted_at), "j F Y")
+    return (
+        f"Your last submission, version {submission.version.number} of "
+        f"{plugin.display_name}, was {submission.get_state_display().lower()} on {when}. {now}"
+    )
 
 
 def _heads_up(

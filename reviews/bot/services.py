@@ -103,6 +103,21 @@ def plugin_blocker(
     return blocker.message
 
 
+def checked_version(job, plugin: Plugin):
+    """The version the bot's check step is about: the check's own version, or the plugin's
+    latest one when a newer version was fetched after the check (the developer fixed the
+    manifest and pressed Refresh on the plugin page). Versions are immutable and keep their
+    findings, so the newer one needs no second check. None when the check fetched nothing."""
+    version = job.version if job.state == FetchJobState.DONE else None
+    latest = plugin.latest_version
+    if latest is None:
+        return version
+    if version is None:
+        # The check fetched nothing; a version fetched after it is the one to talk about.
+        return latest if latest.fetched_at >= job.created_at else None
+    return latest if latest.number > version.number else version
+
+
 def next_criterion(conversation: SubmissionConversation) -> str | None:
     """The first criterion not confirmed yet, or None when all are."""
     confirmed = set(conversation.confirmed_criteria or [])
@@ -267,8 +282,12 @@ def conversation_accept_check(*, user: User) -> tuple[SubmissionConversation, st
         raise ApplicationError("Run the check first: press Re-check.")
     if not job.is_finished:
         raise ApplicationError("The check is still running. Wait for it to finish.")
-    version = job.version
-    if job.state != FetchJobState.DONE or version is None:
+    notice = _revalidate(conversation, user)
+    if notice:
+        return conversation, notice
+    plugin = conversation.plugin  # read after _revalidate locked it
+    version = checked_version(job, plugin)
+    if version is None:
         raise ApplicationError(
             "The check could not fetch your plugin. Fix the problem shown and press Re-check."
         )
@@ -277,10 +296,6 @@ def conversation_accept_check(*, user: User) -> tuple[SubmissionConversation, st
             f"Version {version.number} has {version.error_count} error(s) that block the "
             "submission. Fix them, then press Re-check."
         )
-    notice = _revalidate(conversation, user)
-    if notice:
-        return conversation, notice
-    plugin = conversation.plugin
     if plugin.latest_version_id != version.pk:
         conversation.fetch_job = None
         conversation.save(update_fields=["fetch_job", "updated_at"])
