@@ -259,7 +259,8 @@ def fetch_jobs_resume_stale() -> tuple[int, int]:
     return len(stale), abandoned
 
 
-def _content_hash(manifest: bytes, spec: bytes | None) -> str:
+def version_content_hash(manifest: bytes, spec: bytes | None) -> str:
+    """A version's content_hash: the manifest's and the spec's bytes as fetched."""
     digest = hashlib.sha256()
     digest.update(manifest)
     digest.update(b"\0")
@@ -328,7 +329,7 @@ def _create_plugin(
         raise ApplicationError(f"{domain} is already registered.") from None
     plugin_status_record(plugin, by=owner, from_status="", reason="Registered")
     version = _new_version(
-        plugin, fetched, owner, _content_hash(fetched.manifest_bytes, fetched.spec_bytes)
+        plugin, fetched, owner, version_content_hash(fetched.manifest_bytes, fetched.spec_bytes)
     )
     plugin.latest_version = version
     copy_listing_fields(plugin, version)
@@ -375,24 +376,38 @@ def plugin_register_documents(
 
 
 def _refresh_from_fetch(job: FetchJob, fetched: FetchedPlugin) -> None:
+    version, created = plugin_version_store(
+        plugin_id=job.plugin_id, fetched=fetched, by=job.requested_by
+    )
+    job.unchanged = not created
+    job.version = version
+
+
+def plugin_version_store(
+    *, plugin_id: int, fetched: FetchedPlugin, by: User | None
+) -> tuple[PluginVersion, bool]:
+    """Store what a fetch found as the plugin's latest version, unless the latest has this
+    content already; whether it was stored. Never makes it live (the store keeps serving the
+    approved one). A refresh job calls it, and so does a system re-fetch (by=None).
+
+    Runs in the caller's transaction and locks the plugin row.
+    """
     plugin = (
         Plugin.objects.select_for_update(of=("self",))
         .select_related("latest_version")
-        .get(pk=job.plugin_id)
+        .get(pk=plugin_id)
     )
     if plugin.status == PluginStatus.BANNED:
         raise ApplicationError("This plugin is banned; it can't be refreshed.")
-    content_hash = _content_hash(fetched.manifest_bytes, fetched.spec_bytes)
+    content_hash = version_content_hash(fetched.manifest_bytes, fetched.spec_bytes)
     if plugin.latest_version and plugin.latest_version.content_hash == content_hash:
-        job.unchanged = True
-        job.version = plugin.latest_version
-        return
-    version = _new_version(plugin, fetched, job.requested_by, content_hash)
+        return plugin.latest_version, False
+    version = _new_version(plugin, fetched, by, content_hash)
     plugin.latest_version = version
     fields = ["latest_version", "updated_at"]
     if plugin.live_version_id is None:
         copy_listing_fields(plugin, version)
         fields += ["name", "description", "logo_url"]
     plugin.save(update_fields=fields)
-    job.version = version
-    version_stored.send(sender=PluginVersion, version=version, by=job.requested_by)
+    version_stored.send(sender=PluginVersion, version=version, by=by)
+    return version, True
