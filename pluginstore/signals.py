@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # with the version or not at all; they must not raise ApplicationError (the fetch job would
 # report it as its own failure).
 version_stored = Signal()
+
+# A user installed a plugin (or installed it again): sent by services.installs with user= and
+# plugin= (locked) inside installation_create's transaction, so a higher floor can remember
+# who ever installed what (ratings: the right to rate outlives the install).
+plugin_installed = Signal()

@@ -322,3 +322,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Ratings (the ratings app; README "Ratings and reviews"): the store ranks by a Bayesian
+# average, (RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN + sum of stars) / (RATING_PRIOR_WEIGHT +
+# number of ratings), so a plugin with one 5-star rating does not top the store.
+RATING_PRIOR_MEAN = 3.5
+RATING_PRIOR_WEIGHT = 5

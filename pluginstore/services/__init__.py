@@ -9,6 +9,7 @@ Banning, reinstating and answering appeals are review work: see reviews.moderati
 
 from pluginstore.services.catalogue import (
     copy_listing_fields,
+    plugin_rating_set,
     plugin_set_category,
     plugin_status_record,
     plugin_version_make_live,
@@ -37,6 +38,7 @@ __all__ = [
     "installation_create",
     "installation_delete",
     "plugin_domain_for",
+    "plugin_rating_set",
     "plugin_refresh_start",
     "plugin_register_documents",
     "plugin_registration_start",

@@ -1,5 +1,6 @@
 """The catalogue's own writes: a version goes live, the category, the status audit row."""
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -96,3 +97,24 @@ def plugin_version_make_live(
     _update_search_vector(plugin.pk)
     store_listing_changed()
     return plugin
+
+
+def rating_score(count: int, total: int) -> float:
+    """The store's rank by rating: a Bayesian average that starts at the prior mean and moves
+    towards the plugin's own average as ratings come in (RATING_PRIOR_* settings)."""
+    if count == 0:
+        return 0.0
+    weight, mean = settings.RATING_PRIOR_WEIGHT, settings.RATING_PRIOR_MEAN
+    return (weight * mean + total) / (weight + count)
+
+
+def plugin_rating_set(*, plugin: Plugin, count: int, total: int) -> None:
+    """Store a plugin's rating aggregates (count, sum of stars, score); the caller holds the
+    plugin's row lock and counted its visible ratings in the same transaction."""
+    plugin.rating_count, plugin.rating_sum = count, total
+    plugin.rating_score = rating_score(count, total)
+    Plugin.objects.filter(pk=plugin.pk).update(
+        rating_count=count, rating_sum=total, rating_score=plugin.rating_score
+    )
+    # The cards show the average and the store sorts by it.
+    store_listing_changed()

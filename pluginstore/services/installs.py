@@ -10,6 +10,7 @@ from inbox import kinds
 from inbox.services import notification_intent_create
 from pluginstore import permissions
 from pluginstore.models import Installation, Plugin, TesterInvitation
+from pluginstore.signals import plugin_installed
 
 
 @transaction.atomic
@@ -22,6 +23,7 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
     installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
     if created:
         Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
+    plugin_installed.send(sender=Installation, user=user, plugin=plugin)
     return installation
 
 
