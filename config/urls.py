@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api import v1 as api_v1
 from core import views as core_views
 from inbox import urls as inbox_urls
 from pluginstore import urls_developer as pluginstore_developer_urls
@@ -27,11 +28,13 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="store:list", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("accounts/tokens/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("store/", include("pluginstore.urls_store")),
     path("developer/", namespace("developer", pluginstore_developer_urls, reviews_developer_urls)),
     path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api_v1.urls()),
 ]
 
 handler403 = "core.views.permission_denied"

@@ -328,3 +328,13 @@ LOGGING = {
 # number of ratings), so a plugin with one 5-star rating does not top the store.
 RATING_PRIOR_MEAN = 3.5
 RATING_PRIOR_WEIGHT = 5
+
+# The developer API (the api app; README "The developer API"): django-ninja renders its docs
+# page from its own templates and static files (Swagger UI, no CDN) when it is an app.
+INSTALLED_APPS += ["ninja"]
+CELERY_BEAT_SCHEDULE["api-token-uses-prune"] = {
+    # Audit rows of API token use older than api.tokens.AUDIT_RETENTION_DAYS.
+    "task": "api.tasks.api_token_uses_prune_task",
+    "schedule": 3600.0,
+    "options": {"expires": 3600.0},
+}

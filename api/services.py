@@ -1,0 +1,115 @@
+"""The API's writes that are more than one call to another app's service.
+
+Submitting through the API is the submission bot's filing without the chat: the developer lists
+the human criteria they confirm, the plugin is locked, reviews.permissions.submission_blocker
+answers under the lock (its reason is the API's error code, its message the web's words), and
+reviews.services.submission_create files it. The confirmations are kept where the reviewer's
+workbench reads the bot's (an ended SubmissionConversation pointing at the submission), so the
+reviewer sees what the developer confirmed whichever way they filed.
+"""
+
+import importlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from api.errors import ApiError
+from core.exceptions import ApplicationError
+from pluginstore.models import Plugin
+from reviews import selectors as review_selectors
+from reviews import services as review_services
+from reviews.bot import BOT_CRITERION_IDS
+from reviews.models import OPEN_STATES, BotStep, Submission, SubmissionConversation
+from reviews.permissions import submission_blocker
+
+
+def unconfirmed_criteria(confirmed: list[str]) -> list[str]:
+    """The human criteria missing from what the developer listed, in the bot's order."""
+    given = {str(c).strip().upper() for c in confirmed}
+    return [c for c in BOT_CRITERION_IDS if c not in given]
+
+
+@transaction.atomic
+def api_submission_create(
+    *, user: User, plugin_id: int, confirmed_criteria: list[str], note_to_reviewer: str = ""
+) -> Submission:
+    """File the plugin's latest version for review, as the bot files it; ApiError if not."""
+    unknown = sorted({str(c) for c in confirmed_criteria} - set(BOT_CRITERION_IDS))
+    if unknown:
+        raise ApiError(
+            "criteria_unconfirmed",
+            f"Only the human criteria {', '.join(BOT_CRITERION_IDS)} are confirmed by you; "
+            f"not {', '.join(unknown)[:200]}.",
+        )
+    missing = unconfirmed_criteria(confirmed_criteria)
+    if missing:
+        raise ApiError(
+            "criteria_unconfirmed",
+            f"Confirm every human review criterion before submitting; missing: "
+            f"{', '.join(missing)}.",
+            extra={"missing": missing},
+        )
+    plugin = (
+        Plugin.objects.select_for_update(of=("self",))
+        .select_related("latest_version")
+        .filter(pk=plugin_id)
+        .first()
+    )
+    if plugin is None:
+        raise ApiError("not_found", "Not found.")
+    open_state = (
+        Submission.objects.filter(plugin=plugin, state__in=OPEN_STATES)
+        .values_list("state", flat=True)
+        .first()
+    )
+    blocker = submission_blocker(
+        user,
+        plugin,
+        open_state=open_state,
+        rejected_hash=review_selectors.rejected_content_hash(plugin.pk),
+    )
+    if blocker is not None:
+        raise ApiError(blocker.reason, blocker.message)
+    try:
+        submission = review_services.submission_create(
+            plugin_id=plugin.pk, by=user, note_to_reviewer=note_to_reviewer
+        )
+    except ApplicationError as error:
+        raise ApiError("refused", error.message) from None
+    now = timezone.now()
+    SubmissionConversation.objects.create(
+        user=user,
+        plugin=plugin,
+        step=BotStep.DONE,
+        version=submission.version,
+        confirmed_criteria=list(BOT_CRITERION_IDS),
+        note=submission.note_to_reviewer,
+        submission=submission,
+        is_active=False,
+        ended_at=now,
+    )
+    return submission
+
+
+def domain_verify(*, user: User, plugin: Plugin) -> dict:
+    """Start checking the proof of control of the plugin's domain (PRODUCT.md section 9).
+
+    Domain verification is the domain-ownership feature's (the domains app); until its
+    service exists this answers domain_verification_unavailable rather than pretending.
+    """
+    try:
+        domain_services = importlib.import_module("domains.services")
+    except ModuleNotFoundError:
+        domain_services = None
+    start = getattr(domain_services, "domain_verification_start", None)
+    if start is None:
+        raise ApiError(
+            "domain_verification_unavailable",
+            "Domain verification is not available through the API yet.",
+        )
+    try:
+        start(user=user, plugin=plugin)
+    except ApplicationError as error:
+        raise ApiError("domain_refused", error.message) from None
+    return {"domain": plugin.domain, "verified": False, "message": "Verification started."}
