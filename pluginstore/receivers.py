@@ -12,7 +12,10 @@ from pluginstore.models import Installation, Plugin
 def release_installs_of_deleted_user(sender, instance, **kwargs) -> None:
     """A deleted account's installs go with it (CASCADE): count each plugin down first, in the
     deletion's own transaction, as uninstalling would, so no install count stays raised."""
-    plugin_ids = Installation.objects.filter(user=instance).values("plugin_id")
+    # A removed install (its plugin's ban ended it) is no longer counted.
+    plugin_ids = Installation.objects.filter(user=instance, removed_at__isnull=True).values(
+        "plugin_id"
+    )
     Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).update(
         install_count=F("install_count") - 1
     )

@@ -18,7 +18,10 @@ from inbox.services import notification_intent_create
 from pluginstore.models import Plugin, PluginStatus, PluginStatusChange
 from pluginstore.permissions import can_ban
 from pluginstore.services import plugin_status_record
+from pluginstore.services.installs import installations_end_for_ban
 from pluginstore.store_cache import store_listing_changed
+from reports import installs as report_installs
+from reports import services as report_services
 from reviews import services
 from reviews.permissions import APPEAL_HINT
 
@@ -82,13 +85,22 @@ def plugin_ban(*, plugin_id: int, by: User, reason: str) -> Plugin:
         appeal=APPEAL_HINT,
         rejected_submission_id=rejected.pk if rejected else None,
     )
+    # Its installs end (listed as removed, with the reason) and each installer hears it once;
+    # its open reports led to the ban and each reporter hears that once (issue 13).
+    ended = installations_end_for_ban(plugin=plugin, reason=reason)
+    report_installs.tell_installs_removed(plugin, ended, change=change, reason=reason)
+    report_services.reports_resolve_for_ban(plugin=plugin, by=by, reason=reason)
     store_listing_changed()
     return plugin
 
 
 @transaction.atomic
 def plugin_reinstate(*, plugin_id: int, by: User, reason: str) -> Plugin:
-    """Lift a ban after an appeal: the plugin is Unverified again and must be re-approved."""
+    """Lift a ban after an appeal: the plugin is Unverified again and must be re-approved.
+
+    The installs its ban ended stay removed; their users hear once, when it is approved again,
+    that they may install it again (reports.receivers).
+    """
     if not can_ban(by):
         raise ApplicationError("You are not allowed to reinstate plugins.")
     reason = _reason(reason, "Give the reason for reinstating; the developer will see it.")

@@ -1,7 +1,7 @@
 """What reviews does when something happens on a lower floor, which tells it by a signal it owns
 (the lower floor never imports reviews). Connected in ReviewsConfig.ready.
 
-Both receivers run inside the sender's transaction (Django sends signals synchronously), on
+The receivers run inside the sender's transaction (Django sends signals synchronously), on
 purpose: the reply or the new version, the submission's return to the queue, its audit row
 and the notification intents commit together or not at all. Run after commit instead, a
 crash or a lost task between the two would leave a reply that never answered the request,
@@ -14,7 +14,8 @@ from django.dispatch import receiver
 
 from inbox.signals import owner_replied
 from pluginstore.signals import version_stored
-from reviews import changes
+from reports.signals import report_filed
+from reviews import changes, reviewer_notices
 
 
 @receiver(owner_replied, dispatch_uid="reviews.owner_replied")
@@ -25,3 +26,8 @@ def on_owner_replied(sender, *, thread, message, author, **kwargs) -> None:
 @receiver(version_stored, dispatch_uid="reviews.version_stored")
 def on_version_stored(sender, *, version, by, **kwargs) -> None:
     changes.version_stored(version=version, by=by)
+
+
+@receiver(report_filed, dispatch_uid="reviews.report_filed")
+def on_report_filed(sender, *, report, open_count, **kwargs) -> None:
+    reviewer_notices.tell_of_report(report, open_count=open_count)

@@ -1,6 +1,6 @@
 """What reviewers hear of a developer's work, in their own Help > Messages (PRODUCT.md section 7):
 a reply or a new version on a submission they claimed, decided or asked changes on, and a new
-ban appeal (to every reviewer).
+ban appeal or user report (to every reviewer).
 
 These notices go to each reviewer's Account notices thread, not to a thread per plugin. A
 plugin thread is its owner's conversation with the reviewers: a reply there answers a request
@@ -24,6 +24,8 @@ from inbox.models import Message
 from inbox.services import notification_intent_create
 from pluginstore.choices import PluginStatus
 from pluginstore.models import Plugin, PluginStatusChange, PluginVersion
+from reports.models import Report
+from reports.notices import ReportFiled
 from reviews import permissions
 from reviews.models import Submission
 
@@ -144,6 +146,30 @@ def tell_of_appeal(plugin: Plugin, message: Message, *, author: User) -> int:
                 status_change_id=ban.pk,
                 appeal=message.body,
                 review_path=reverse("admin:pluginstore_plugin_change", args=[plugin.pk]),
+            ),
+            thread_plugin_id=None,
+        )
+    return len(recipients)
+
+
+def tell_of_report(report: Report, *, open_count: int) -> int:
+    """A user reported a plugin: every reviewer hears of it once (keyed by the report), except
+    the reporter and the plugin's owner; how many reviewers it was for."""
+    plugin = report.plugin
+    besides = {report.reporter_id, plugin.owner_id}
+    recipients = [reviewer for reviewer in all_reviewers() if reviewer.pk not in besides]
+    path = reverse("admin:reports_report_changelist") + f"?plugin={plugin.pk}"
+    for reviewer in recipients:
+        notification_intent_create(
+            recipient=reviewer,
+            notice=ReportFiled(
+                report_id=report.pk,
+                plugin_id=plugin.pk,
+                plugin_name=plugin.display_name,
+                reason=report.get_reason_display(),
+                text=report.text,
+                open_count=open_count,
+                review_path=path,
             ),
             thread_plugin_id=None,
         )

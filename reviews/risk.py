@@ -5,18 +5,19 @@ Submission), from the version's documents and the plugin's last approved version
 reads a stored list instead of parsing specs on every page view. `compute_flags` is pure (plain
 documents in, codes out), so the migration that backfills open submissions uses it too.
 
-"Open reports" is not stored: it changes after filing. `with_open_reports` is the hook where
-user reports (issue 13) will annotate the queue's queryset; until reports exist it adds
-nothing and the flag never shows.
+"Open reports" is not stored: it changes after filing. `with_open_reports` annotates the
+queue's queryset with each plugin's open user reports (issue 13) as a subquery.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
+from django.template.defaultfilters import pluralize
 
 from core.hosts import url_host
 from pluginstore.checks.spec import WRITE_METHODS, iter_operations
 from pluginstore.models import Plugin, PluginVersion
+from reports.selectors import open_report_count
 from reviews import selectors
 from reviews.models import Submission, SubmissionState
 
@@ -121,16 +122,24 @@ def risk_flags(*, plugin: Plugin, version: PluginVersion) -> list[str]:
 
 
 def with_open_reports(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    """Hook for user reports (issue 13): annotate `open_report_count` on each submission, e.g.
-    ``queryset.annotate(open_report_count=Count("plugin__reports", filter=Q(...open...)))``,
-    and the queue shows the OPEN_REPORTS flag wherever it is above zero. No reports exist yet,
-    so nothing is annotated."""
-    return queryset
+    """Annotate `open_report_count` on each submission (user reports, issue 13: a subquery,
+    so the queue stays one query), and the queue shows the OPEN_REPORTS flag with the count
+    wherever it is above zero."""
+    return queryset.annotate(open_report_count=open_report_count("plugin_id"))
 
 
 def flags_of(submission: Submission) -> list[RiskFlag]:
-    """The flags to show for a submission: the stored ones, then open reports if any."""
-    codes = [code for code in submission.risk_flags or () if code in FLAGS]
-    if getattr(submission, "open_report_count", 0):
-        codes.append(OPEN_REPORTS)
-    return [FLAGS[code] for code in codes]
+    """The flags to show for a submission: the stored ones, then open reports if any (its
+    label says how many)."""
+    flags = [FLAGS[code] for code in submission.risk_flags or () if code in FLAGS]
+    reports = getattr(submission, "open_report_count", 0)
+    if reports:
+        flags.append(
+            replace(
+                FLAGS[OPEN_REPORTS],
+                label=f"open reports ({reports})",
+                description=f"Users reported this plugin: {reports} open "
+                f"report{pluralize(reports)}",
+            )
+        )
+    return flags

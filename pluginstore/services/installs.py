@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ApplicationError
@@ -21,6 +22,13 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
     if not verdict.allowed:
         raise ApplicationError(verdict.message)
     installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
+    if not created and installation.removed_at is not None:
+        # A ban ended it: installing again (after a reinstatement and a new approval) starts
+        # it afresh, as a new install that counts again.
+        installation.removed_at = None
+        installation.removed_reason = ""
+        installation.save(update_fields=["removed_at", "removed_reason"])
+        created = True
     if created:
         Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
     plugin_installed.send(sender=Installation, user=user, plugin=plugin)
@@ -36,12 +44,30 @@ def installation_delete(*, user: User, plugin_id: int) -> bool:
     also how a user clears an install that no longer works from their list.
     """
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    deleted, _ = Installation.objects.filter(user=user, plugin=plugin).delete()
-    if deleted:
+    installation = Installation.objects.filter(user=user, plugin=plugin).first()
+    if installation is None:
+        return False
+    installation.delete()
+    # A removed install (its plugin's ban ended it) is no longer counted.
+    if installation.removed_at is None:
         Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
             install_count=F("install_count") - 1
         )
-    return bool(deleted)
+    return True
+
+
+def installations_end_for_ban(*, plugin: Plugin, reason: str) -> list[User]:
+    """A ban ends the plugin's installs (PRODUCT.md section 2): each is kept, listed as removed
+    with the reason, and no longer counted; returns the users whose install ended, to be told.
+
+    Called by reviews.moderation.plugin_ban inside its transaction, the plugin locked.
+    """
+    active = Installation.objects.filter(plugin=plugin, removed_at__isnull=True)
+    users = [i.user for i in active.select_related("user").order_by("pk")]
+    active.update(removed_at=timezone.now(), removed_reason=reason[:2000])
+    Plugin.objects.filter(pk=plugin.pk).update(install_count=0)
+    plugin.install_count = 0
+    return users
 
 
 # Testers --------------------------------------------------------------------------------

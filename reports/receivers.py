@@ -1,0 +1,21 @@
+"""What reports does when something happens on a lower floor (connected in ReportsConfig.ready).
+
+A plugin banned and reinstated is approved again: the installs its ban ended stay removed
+(reinstatement does not bring them back), and each of those former installers is told once
+that it is back and may be installed again. The approval writes its status audit row inside
+its own transaction (pluginstore.services.catalogue.plugin_status_record), so this receiver's
+notification intents commit with the approval or not at all.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from pluginstore.choices import PluginStatus
+from pluginstore.models import PluginStatusChange
+from reports import installs
+
+
+@receiver(post_save, sender=PluginStatusChange, dispatch_uid="reports.plugin_back")
+def on_status_change(sender, instance: PluginStatusChange, created: bool, **kwargs) -> None:
+    if created and instance.to_status == PluginStatus.APPROVED:
+        installs.tell_former_installers(instance)
