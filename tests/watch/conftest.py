@@ -72,6 +72,4 @@ def approved(plugin_server):
 
 
 def watch_of(plugin) -> PluginWatch:
-    return PluginWatch.objects.select_related("drifted_version", "seen_version").get(
-        plugin=plugin
-    )
+    return PluginWatch.objects.select_related("drifted_version", "seen_version").get(plugin=plugin)

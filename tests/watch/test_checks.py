@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.exceptions import ApplicationError
 from inbox.models import Notification
 from pluginstore import services as plugin_services
-from pluginstore.models import Plugin, PluginVersion
+from pluginstore.models import PluginVersion
 from pluginstore.store_cache import store_generation
 from tests.factories import PlusUserFactory
 from tests.pluginstore.helpers import manifest_for, spec_for
