@@ -19,6 +19,10 @@ class DeveloperAccessRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
         help_text="A few sentences are enough: the plugin's purpose and who it is for.",
+        error_messages={
+            "required": "Tell the reviewers briefly what you plan to build.",
+            "max_length": "Keep it to at most 2,000 characters (yours has %(show_value)d).",
+        },
     )
 
 

@@ -69,15 +69,24 @@ def _safe_next(request) -> str | None:
     return None
 
 
+def developer_access_page(request, *, form=None, status: int = 200):
+    """How to get developer access, with the request form when the user may send one: shown
+    by a developer page to someone without access (403) and after a refused request (400)."""
+    context = {
+        "access_form": form or DeveloperAccessRequestForm(),
+        "can_request_access": can_request_developer_access(request.user),
+        "latest_request": selectors.developer_requests_for(request.user).first(),
+    }
+    return render(request, "accounts/developer_access.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["POST"])
 def developer_access_request(request):
     form = DeveloperAccessRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, "Tell the reviewers briefly what you plan to build (at most 2,000 characters)."
-        )
-        return redirect("profile")
+        # The error goes by the field it is about (aria-describedby), not in a banner.
+        return developer_access_page(request, form=form, status=400)
     try:
         developer_access_request_create(user=request.user, reason=form.cleaned_data["reason"])
     except ApplicationError as error:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.views import developer_access_page
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
@@ -27,6 +28,9 @@ def developer_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not permissions.can_register_plugins(request.user):
+            if request.method in ("GET", "HEAD"):
+                # Not a bare 403: the page that explains how to get developer access.
+                return developer_access_page(request, status=403)
             raise PermissionDenied("Developer pages are for developer accounts.")
         return view(request, *args, **kwargs)
 

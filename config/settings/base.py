@@ -313,6 +313,8 @@ PLUGINSTORE_TRUSTED_PROXY_HOPS = env.int("PLUGINSTORE_TRUSTED_PROXY_HOPS", defau
 # Staff must enrol an authenticator app before the admin lets them act (accounts/middleware.py).
 # Always on in production; local development and the tests turn it off.
 PLUGINSTORE_STAFF_REQUIRE_MFA = env.bool("PLUGINSTORE_STAFF_REQUIRE_MFA", default=True)
+# The site's name in account emails ("Hello from PluginStore!"), not the request's host.
+PLUGINSTORE_SITE_NAME = env("PLUGINSTORE_SITE_NAME", default="PluginStore")
 # User reports (PRODUCT.md section 11, the reports app): how many one user may file in an hour.
 REPORTS_PER_HOUR = env.int("PLUGINSTORE_REPORTS_PER_HOUR", default=5)
 
