@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/tokens/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("store/", include("pluginstore.urls_store")),
+    path("store/", include("ratings.urls")),  # /store/<slug>/review/ and the reviews' actions
     path("developer/", namespace("developer", pluginstore_developer_urls, reviews_developer_urls)),
     path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),

@@ -26,6 +26,8 @@ SORTS = {
     "newest": ("-approved_at", "-id"),
     "popular": ("-install_count", "-id"),
     "name": ("name", "id"),
+    # Top rated: the damped average (Plugin.rating_score), then the number of ratings.
+    "rating": ("-rating_score", "-rating_count", "-id"),
 }
 DEFAULT_SORT = "newest"
 # A search's default order. Substring search (off PostgreSQL) has no rank to lead with.
@@ -42,6 +44,8 @@ LISTING_FIELDS = (
     "status",
     "install_count",
     "approved_at",
+    "rating_count",
+    "rating_sum",
     "owner__id",
     "owner__email",
     "owner__display_name",

@@ -37,7 +37,12 @@ def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
         "page": page,
         "query": query,
         "categories": Category.choices,
-        "sorts": [("newest", "Newest"), ("popular", "Most installed"), ("name", "Name")],
+        "sorts": [
+            ("newest", "Newest"),
+            ("popular", "Most installed"),
+            ("name", "Name"),
+            ("rating", "Top rated"),
+        ],
         "querystring": params.urlencode(),
     }
     return render_to_string("pluginstore/_store_content.html", context, request=request)

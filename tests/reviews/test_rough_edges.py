@@ -8,6 +8,7 @@ from django.urls import reverse
 from reviews.models import BotStep, Submission, SubmissionConversation
 from reviews.moderation import plugin_ban
 from tests.factories import DeveloperFactory
+from tests.pluginstore.helpers import approve as approve_plugin
 from tests.pluginstore.helpers import manifest_for, register
 from tests.reviews import test_bot
 from tests.reviews.helpers import approve, claim, reject
@@ -105,3 +106,22 @@ def test_while_the_submission_is_open_the_filed_bubble_stays(client, bot, monkey
     assert "Filed!" in page and "in the review queue" in page
     assert "Your last submission" not in page
     assert SubmissionConversation.objects.get(user=owner, is_active=True).step == BotStep.DONE
+
+
+def test_the_developer_page_of_a_banned_plugin_says_it_is_banned_not_live(client, reviewer):
+    owner = DeveloperFactory()
+    plugin = register(owner, name_for_human="Book Finder")
+    approve_plugin(plugin)
+    url = reverse("developer:plugin", args=[plugin.pk])
+    client.force_login(owner)
+    page = text(client.get(url))
+    assert "This is the version the store serves." in page
+    assert '<span class="pill pill-approved">Live</span>' in page
+
+    plugin_ban(plugin_id=plugin.pk, by=reviewer, reason="Spam.")
+    page = text(client.get(url))
+    assert "This plugin is banned." in page
+    assert "This is the version the store serves." not in page
+    assert "The plugin is banned: the store serves no version of it (version 1 was the" in page
+    assert '<span class="pill pill-approved">Live</span>' not in page
+    assert '<span class="pill pill-banned">Banned</span>' in page
