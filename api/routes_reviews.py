@@ -32,7 +32,7 @@ def submission_out(row, plugin_id: int) -> dict:
         "decided_at": row.decided_at,
         "developer_note": row.developer_note,
         "failed_criteria": [
-            {"criterion": str(f.criterion), "label": f.label, "note": f.note}
+            {"criterion": str(f.criterion), "label": f.text, "note": f.note}
             for f in row.failed_criteria
         ],
         "changes_note": row.changes_note if row.changes_requested else "",

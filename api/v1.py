@@ -7,6 +7,7 @@ our own static files, no CDN) are public; every operation needs a bearer token.
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from api import routes_plugins, routes_reviews
@@ -29,6 +30,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=require_safe,  # GET and HEAD; a POST is a 405
 )
 install_handlers(api)
 api.add_router("", routes_plugins.router)

@@ -173,6 +173,63 @@ BOT_ROWS = [
       data={"step": "pick", "action": "continue", "plugin": "@unverified"}),
 ]
 
+# API tokens (the api app): developers make them; anyone revokes only their own.
+TOKEN_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("api_tokens", get=                      "LOG  403    403  200   200   200    403  403",
+                    post=                     "LOG  403    403  200   200   200    403  403",
+      data={"name": "CI", "scope": "publish", "expires_in_days": "30"},
+      note="a created token's secret is shown on the POST's own page, once"),
+    R("api_token_revoke", {"token_id": "token"},
+                    get=                      "LOG  405    405  405   405   405    405  405",
+                    post=                     "LOG  404    404  302   404   404    404  404"),
+]
+
+# The developer API (/api/v1/): a session cookie opens nothing (bearer tokens only, so its
+# views are CSRF-exempt); tests/security/test_api_tokens.py runs these rows with each role's
+# token. The OpenAPI document and its docs page are public.
+AJ = {"job_id": "job"}
+AS = {"submission_id": "submission"}
+AT = {"thread_id": "thread"}
+API_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("api:openapi-json", get=                "200  200    200  200   200   200    200  200",
+                          post=               "405  405    405  405   405   405    405  405"),
+    R("api:openapi-view", get=                "200  200    200  200   200   200    200  200",
+                          post=               "405  405    405  405   405   405    405  405"),
+    R("api:api-root", get=                    "404  404    404  404   404   404    404  404",
+                      post=                   "404  404    404  404   404   404    404  404"),
+    R("api:not_found", {"rest": "=nothing/here"}, get=
+                                              "404  404    404  404   404   404    404  404",
+                      post=                   "404  404    404  404   404   404    404  404"),
+    R("api:plugins", get=                     "401  401    401  401   401   401    401  401",
+                     post=                    "401  401    401  401   401   401    401  401"),
+    R("api:register", get=                    "401  401    401  401   401   401    401  401",
+                      post=                   "401  401    401  401   401   401    401  401",
+      data={"target": "new.example.com", "category": "retrieval"}),
+    R("api:plugin", U, get=                   "401  401    401  401   401   401    401  401",
+                       post=                  "405  405    405  405   405   405    405  405"),
+    R("api:refresh", U, get=                  "405  405    405  405   405   405    405  405",
+                        post=                 "401  401    401  401   401   401    401  401"),
+    R("api:verify_domain", U, get=            "405  405    405  405   405   405    405  405",
+                              post=           "401  401    401  401   401   401    401  401"),
+    R("api:submissions", U, get=              "401  401    401  401   401   401    401  401",
+                            post=             "401  401    401  401   401   401    401  401"),
+    R("api:submit", U, get=                   "401  401    401  401   401   401    401  401",
+                       post=                  "401  401    401  401   401   401    401  401",
+      data={"confirmed_criteria": ["C1", "C2", "C4", "C8", "C10", "C11"]}),
+    R("api:job", AJ, get=                     "401  401    401  401   401   401    401  401",
+                     post=                    "405  405    405  405   405   405    405  405"),
+    R("api:submission", AS, get=              "401  401    401  401   401   401    401  401",
+                            post=             "405  405    405  405   405   405    405  405"),
+    R("api:withdraw", AS, get=                "405  405    405  405   405   405    405  405",
+                          post=               "401  401    401  401   401   401    401  401"),
+    R("api:messages", get=                    "401  401    401  401   401   401    401  401",
+                      post=                   "405  405    405  405   405   405    405  405"),
+    R("api:thread", AT, get=                  "401  401    401  401   401   401    401  401",
+                        post=                 "405  405    405  405   405   405    405  405"),
+]
+
 # Admin: non-staff go to the admin sign-in; staff without the Reviewers group see only the index.
 S = {"object_id": "submission"}
 P = {"object_id": "unverified"}
@@ -257,4 +314,4 @@ ADMIN_ROWS = [
 ]
 # fmt: on
 
-ROWS = SITE_ROWS + BOT_ROWS + ADMIN_ROWS
+ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + ADMIN_ROWS

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.services import developer_access_request_create, user_upgrade_to_plus
+from api.tokens import api_token_create
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
@@ -157,6 +158,7 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         notification=thread.owner.notifications.first(),
         type_change=bystander.account_type_changes.get(),
         owner_user=owner,
+        token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
     )
     # The emails the world's notifications sent, for the leak check on emails.
     world.objects["emails"] = list(mail.outbox)
