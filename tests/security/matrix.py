@@ -230,6 +230,38 @@ API_ROWS = [
                         post=                 "405  405    405  405   405   405    405  405"),
 ]
 
+# Ratings and reviews (the ratings app): the Plus user installed the approved plugin and rated
+# it ("rating"); the tester's review of it was hidden ("hidden_rating"). Rating needs an
+# install, so the others' POSTs are refused with a message (302); another's answer URL is 404.
+RA = {"slug": "approved.slug", "rating_id": "rating"}
+RH = {"slug": "approved.slug", "rating_id": "hidden_rating"}
+RATING_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("ratings:edit", A_SLUG, get=            "LOG  200    200  200   200   200    200  200",
+                              post=           "LOG  302    302  302   302   400    302  302",
+      data={"stars": "4", "review": "Fine."},
+      note="the tester's own review is hidden: it can't be changed (the form says why)"),
+    R("ratings:edit", U_SLUG, get=            "LOG  404    404  200   404   200    200  404",
+                              post=           "LOG  404    404  302   404   302    302  404",
+      data={"stars": "4"}),
+    R("ratings:delete", A_SLUG, get=          "LOG  405    405  405   405   405    405  405",
+                                post=         "LOG  302    302  302   302   302    302  302"),
+    R("ratings:delete", U_SLUG, get=          "LOG  405    405  405   405   405    405  405",
+                                post=         "LOG  404    404  302   404   302    302  404"),
+    R("ratings:answer", RA, get=              "LOG  405    405  405   405   405    405  405",
+                            post=             "LOG  404    404  302   404   404    404  404",
+      data={"answer": "Thanks."}),
+    R("ratings:answer", RH, get=              "LOG  405    405  405   405   405    405  405",
+                            post=             "LOG  404    404  404   404   404    404  404",
+      data={"answer": "Thanks."}, note="a hidden review can't be answered"),
+    R("ratings:report", RA, get=              "LOG  405    405  405   405   405    405  405",
+                            post=             "LOG  302    302  302   302   302    302  302",
+      data={"reason": "Spam."}, note="its author's report is refused with a message"),
+    R("ratings:report", RH, get=              "LOG  405    405  405   405   405    405  405",
+                            post=             "LOG  404    404  404   404   404    404  404",
+      data={"reason": "Spam."}),
+]
+
 # Admin: non-staff go to the admin sign-in; staff without the Reviewers group see only the index.
 S = {"object_id": "submission"}
 P = {"object_id": "unverified"}
@@ -308,10 +340,25 @@ ADMIN_ROWS = [
     *_admin("accounts_developeraccessrequest", "access_request",
             rev=     "200 403 200 200 403",
             rev_post="200 403 403 200 403"),
+    # Reviews: reviewers view them and hide one with a reason (the form) or show it again.
+    *_admin("ratings_rating", "rating",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    R("admin:ratings_rating_transition", {"object_id": "rating", "transition_name": "=hide"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    200  403"),
+    R("admin:ratings_rating_change", {"object_id": "rating"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"_fsm_transition_to": "hide"}, note="the Hide button (it goes on to the reason form)"),
+    R("admin:ratings_rating_change", {"object_id": "hidden_rating"},
+                                           get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
+                                           post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"_fsm_transition_to": "restore"}, note="the Show again button"),
     *_admin("inbox_notification", "notification",
             rev=     "403 403 403 403 403",
             rev_post="403 403 403 403 403"),
 ]
 # fmt: on
 
-ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + ADMIN_ROWS
+ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + RATING_ROWS + ADMIN_ROWS

@@ -15,6 +15,7 @@ from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJob
+from ratings import services as ratings_services
 from reviews import moderation
 from reviews.models import CannedReason, Criterion
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
@@ -40,6 +41,9 @@ MARKERS = {
     "Zothernoteqx": {"other_dev", "reviewer"},
     # The Plus user's developer-access request reason (reviewers decide such requests).
     "Zaccessreasonqx": {"plus", "reviewer"},
+    # A review a reviewer hid, and the reason: its author (the tester) and reviewers.
+    "Zhiddenreviewqx": {"tester", "reviewer"},
+    "Zhidereasonqx": {"tester", "reviewer"},
     # Every account's email address: its own, the reviewers' (who manage accounts), and the
     # tester's to the owner who invited them.
     **{f"z{role}mailqx@example.com": {role, "reviewer"} for role in ROLES if role != "anon"},
@@ -110,6 +114,17 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         approved = register(owner, name_for_human="Public Weather", domain="pub.example.com")
         make_live(approved, reviewer)
         plugin_services.installation_create(user=u["plus"], plugin_id=approved.pk)
+        # The Plus user rates it; the tester's review of it was hidden by a reviewer.
+        rating = ratings_services.rating_save(
+            user=u["plus"], plugin_id=approved.pk, stars=4, review="Good forecasts."
+        )
+        plugin_services.installation_create(user=u["tester"], plugin_id=approved.pk)
+        hidden_rating = ratings_services.rating_save(
+            user=u["tester"], plugin_id=approved.pk, stars=1, review="Zhiddenreviewqx"
+        )
+        ratings_services.rating_hide(
+            rating_id=hidden_rating.pk, by=reviewer, reason="Zhidereasonqx"
+        )
 
         # The owner's banned plugin, which the Plus user had installed.
         banned = register(owner, name_for_human="Gone Weather", domain="gone.example.com")
@@ -158,6 +173,8 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         notification=thread.owner.notifications.first(),
         type_change=bystander.account_type_changes.get(),
         owner_user=owner,
+        rating=rating,
+        hidden_rating=hidden_rating,
         token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
     )
     # The emails the world's notifications sent, for the leak check on emails.
