@@ -30,7 +30,10 @@ class WatchSummary:
 
 
 def plugin_watch_summary(plugin: Plugin) -> WatchSummary:
-    """The plugin's watch with the drifted version's number (one query)."""
+    """The plugin's watch with the drifted version's number: one query, none for a plugin
+    never approved (only approved plugins are watched)."""
+    if plugin.live_version_id is None:
+        return WatchSummary(watched=False, watch=None, unavailable_since=None)
     watch = (
         PluginWatch.objects.filter(plugin_id=plugin.pk)
         .select_related("drifted_version")
