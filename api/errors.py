@@ -7,7 +7,7 @@ OpenAPI document's description show.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.tokens import TokenRefused
 from core.exceptions import ApplicationError
@@ -108,6 +108,13 @@ def install_handlers(api: NinjaAPI) -> None:
         )
         return error_response(api, request, error)
 
+    def on_http_error(request, exc: HttpError):
+        # django-ninja's own refusals; the one a client can cause: a body that is not JSON.
+        message = "The request body is not valid JSON." if exc.status_code == 400 else str(exc)
+        request.api_error_code = "invalid_request"
+        body = {"code": "invalid_request", "message": message}
+        return api.create_response(request, body, status=exc.status_code)
+
     def on_application_error(request, exc: ApplicationError):
         return error_response(api, request, ApiError("refused", exc.message))
 
@@ -116,4 +123,5 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, on_missing)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(ValidationError, on_invalid)
+    api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(ApplicationError, on_application_error)
