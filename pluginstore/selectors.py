@@ -285,9 +285,23 @@ def plugins_testing(user: User) -> QuerySet[Plugin]:
 
 
 def recent_jobs(user: User, limit: int = 5) -> QuerySet[FetchJob]:
-    return FetchJob.objects.filter(requested_by=user).only(
-        "id", "kind", "target", "state", "created_at", "finished_at", "plugin_id", "unchanged"
-    )[:limit]
+    """The user's last fetch jobs with their version's number and error count (one query)."""
+    return (
+        FetchJob.objects.filter(requested_by=user)
+        .select_related("version")
+        .only(
+            "id",
+            "kind",
+            "target",
+            "state",
+            "created_at",
+            "finished_at",
+            "plugin_id",
+            "unchanged",
+            "version__number",
+            "version__error_count",
+        )[:limit]
+    )
 
 
 def plugin_versions(plugin: Plugin) -> QuerySet[PluginVersion]:
