@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -346,7 +347,9 @@ def rechecks_enqueue(*, limit: int = RECHECK_BATCH) -> int:
     due = list(
         DomainClaim.objects.select_for_update(skip_locked=True)
         .filter(state__in=HOLDING_STATES, next_check_at__lte=now)
-        .exclude(jobs__finished_at__isnull=True)
+        .exclude(
+            Exists(VerificationJob.objects.filter(claim=OuterRef("pk"), finished_at__isnull=True))
+        )
         .order_by("next_check_at", "pk")[:limit]
     )
     for claim in due:

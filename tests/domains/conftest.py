@@ -36,3 +36,31 @@ def web(settings):
     with hostile_server() as server:
         server.domain = f"localhost:{server.port}"
         yield server
+
+
+class Clock:
+    """django.utils.timezone.now, moved forward by the test (every service and auto_now
+    field reads it)."""
+
+    def __init__(self) -> None:
+        from django.utils import timezone
+
+        self._real = timezone.now
+        self.offset = None
+
+    def now(self):
+        import datetime
+
+        return self._real() + (self.offset or datetime.timedelta())
+
+    def travel(self, **delta) -> None:
+        import datetime
+
+        self.offset = (self.offset or datetime.timedelta()) + datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("django.utils.timezone.now", clock.now)
+    return clock

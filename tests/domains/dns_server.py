@@ -56,9 +56,7 @@ class DnsServer:
                 response.set_rcode(dns.rcode.NXDOMAIN)
             elif question.rdtype == dns.rdatatype.TXT and self.records[name]:
                 quoted = ['"' + value.replace('"', '\\"') + '"' for value in self.records[name]]
-                response.answer.append(
-                    dns.rrset.from_text(question.name, 60, "IN", "TXT", *quoted)
-                )
+                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", *quoted))
             self._sock.sendto(response.to_wire(), peer)
 
     def close(self) -> None:

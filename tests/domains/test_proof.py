@@ -33,7 +33,9 @@ def test_a_txt_record_on_the_root_domain_proves_a_www_host(dns, no_web_server):
 
 
 def test_the_token_file_proves_it(dns, web):
-    web.routes[proof.FILE_PATH] = response(f"{TOKEN}\n".encode(), headers={"Content-Type": "text/plain"})
+    web.routes[proof.FILE_PATH] = response(
+        f"{TOKEN}\n".encode(), headers={"Content-Type": "text/plain"}
+    )
     attempts = proof.look_for_proof(web.domain, TOKEN)
     assert attempts[-1].method == ProofMethod.FILE
     assert attempts[-1].found
@@ -43,7 +45,9 @@ def test_the_token_file_proves_it(dns, web):
 
 def test_a_wrong_token_in_dns_or_the_file_proves_nothing_and_says_so(dns, web):
     dns.records["localhost"] = [proof.txt_value("someone-elses-token")]
-    web.routes[proof.FILE_PATH] = response(b"someone-elses-token", headers={"Content-Type": "text/plain"})
+    web.routes[proof.FILE_PATH] = response(
+        b"someone-elses-token", headers={"Content-Type": "text/plain"}
+    )
     attempts = proof.look_for_proof(web.domain, TOKEN)
     assert not any(a.found for a in attempts)
     assert "with another token" in attempts[0].detail
@@ -127,7 +131,9 @@ def test_an_ip_address_has_no_dns_name_to_prove():
     ]
 
 
-@pytest.mark.parametrize("body", [b"TOKEN", b"\n  TOKEN  \r\n", b"pluginstore-verification=TOKEN\n"])
+@pytest.mark.parametrize(
+    "body", [b"TOKEN", b"\n  TOKEN  \r\n", b"pluginstore-verification=TOKEN\n"]
+)
 def test_the_file_may_hold_the_token_alone_or_the_record_value(web, body):
     web.routes[proof.FILE_PATH] = response(body.replace(b"TOKEN", TOKEN.encode()))
     assert proof.check_file(web.domain, TOKEN).found
