@@ -5,6 +5,7 @@ exit codes). Run from here, `publish --manifest FILE [--spec FILE]` first checks
 the check_plugin command, so a CI job fails on its own machine before the store is asked.
 """
 
+import argparse
 import io
 import json
 import sys
@@ -43,6 +44,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("args", nargs="*")
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        """For call_command: every argument goes to the client's own parser as it is."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        defaults = {a.dest: a.default for a in parser._actions if a.dest not in ("help", "args")}
+
+        def parse_args(args=None, namespace=None):
+            return argparse.Namespace(args=list(args or []), **defaults)
+
+        parser.parse_args = parse_args
+        return parser
 
     def handle(self, *args, **options) -> None:
         status = self.publish(list(args))
