@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -18,6 +19,15 @@ admin.site.site_title = "PluginStore review"
 admin.site.index_title = "Reviewer's desk"
 
 
+class FaviconView(RedirectView):
+    """/favicon.ico: the icon in static/ (its hashed, long-cached URL in production)."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.ico")
+
+
 def namespace(name: str, *modules):
     """One URL namespace served by several apps' urls modules, each routing only its own views:
     a page of a higher floor joins a lower app's section without the lower app importing it."""
@@ -31,10 +41,13 @@ urlpatterns = [
     path("accounts/tokens/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("store/", include("pluginstore.urls_store")),
+    path("reports/", include("reports.urls")),
     path("store/", include("ratings.urls")),  # /store/<slug>/review/ and the reviews' actions
     path("developer/", namespace("developer", pluginstore_developer_urls, reviews_developer_urls)),
     path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says (issue 13 item 4: it was a 404).
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("api/v1/", api_v1.urls()),
 ]
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from accounts.models import User
@@ -32,7 +32,9 @@ SORTS = {
 DEFAULT_SORT = "newest"
 # A search's default order. Substring search (off PostgreSQL) has no rank to lead with.
 RELEVANCE_TIEBREAK = ("-install_count", "id")
-RELEVANCE = ("-rank", *RELEVANCE_TIEBREAK)
+# Best match: the name itself first (2 when it is the query, 1 when it starts with it, issue 13
+# item 4: "book" lists Book Finder first), then the full-text rank.
+RELEVANCE = ("-name_match", "-rank", *RELEVANCE_TIEBREAK)
 LISTING_FIELDS = (
     "id",
     "slug",
@@ -137,7 +139,8 @@ def _order_by_sql(fields: tuple[str, ...]) -> str:
 _SEARCH_SORTS = {**SORTS, "relevance": RELEVANCE}
 _SEARCH_ORDER_SQL = {name: _order_by_sql(fields) for name, fields in _SEARCH_SORTS.items()}
 _SORT_COLUMNS = sorted({f.lstrip("-") for fields in _SEARCH_SORTS.values() for f in fields})
-_CANDIDATE_COLUMNS = ", ".join(f"p.{c}" for c in _SORT_COLUMNS if c not in ("id", "rank"))
+_COMPUTED_COLUMNS = ("id", "rank", "name_match")
+_CANDIDATE_COLUMNS = ", ".join(f"p.{c}" for c in _SORT_COLUMNS if c not in _COMPUTED_COLUMNS)
 
 # One pass for a search page on PostgreSQL: rank the bounded candidates where they are read
 # and count them in the same query, so neither the count nor the ranking goes back to the
@@ -145,7 +148,10 @@ _CANDIDATE_COLUMNS = ", ".join(f"p.{c}" for c in _SORT_COLUMNS if c not in ("id"
 # the last one (as Paginator.get_page does), chosen in the same query from the count.
 _SEARCH_PAGE_SQL = """
     WITH candidates AS MATERIALIZED (
-        SELECT p.id, ts_rank(p.search_vector, q.query) AS rank, {columns}
+        SELECT p.id, ts_rank(p.search_vector, q.query) AS rank,
+               CASE WHEN lower(p.name) = lower(%(q)s) THEN 2
+                    WHEN starts_with(lower(p.name), lower(%(q)s)) THEN 1 ELSE 0 END AS name_match,
+               {columns}
           FROM pluginstore_plugin p, websearch_to_tsquery('english'::regconfig, %(q)s) q(query)
          WHERE p.status = %(status)s AND p.live_version_id IS NOT NULL
            AND (%(category)s = '' OR p.category = %(category)s)
@@ -196,7 +202,16 @@ def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin
             | Q(domain__icontains=word)
             | Q(owner__display_name__icontains=word)
         )
-    return qs.filter(condition).order_by(*SORTS.get(query.sort, RELEVANCE_TIEBREAK))
+    name_match = Case(
+        When(name__iexact=query.q, then=Value(2)),
+        When(name__istartswith=query.q, then=Value(1)),
+        default=Value(0),
+    )
+    return (
+        qs.filter(condition)
+        .annotate(name_match=name_match)
+        .order_by(*SORTS.get(query.sort, ("-name_match", *RELEVANCE_TIEBREAK)))
+    )
 
 
 def store_plugin_detail(slug: str) -> Plugin | None:
@@ -220,13 +235,25 @@ def tester_ids(plugin: Plugin) -> frozenset[int]:
 
 
 def installed_plugin_ids(user: User, plugin_ids) -> set[int]:
-    """Which of these plugins the user has installed (one query)."""
+    """Which of these plugins the user has installed and in use (one query): an install a ban
+    ended (removed_at) is not."""
     if not user.is_authenticated:
         return set()
     return set(
-        Installation.objects.filter(user=user, plugin_id__in=list(plugin_ids)).values_list(
-            "plugin_id", flat=True
-        )
+        Installation.objects.filter(
+            user=user, plugin_id__in=list(plugin_ids), removed_at__isnull=True
+        ).values_list("plugin_id", flat=True)
+    )
+
+
+def installation_of(user: User, plugin_id: int) -> Installation | None:
+    """The user's install of this plugin, in use or ended by a ban (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Installation.objects.filter(user=user, plugin_id=plugin_id)
+        .only("id", "user_id", "plugin_id", "created_at", "removed_at", "removed_reason")
+        .first()
     )
 
 
@@ -240,7 +267,7 @@ def testing_plugin_ids(user: User, plugin_ids) -> set[int]:
 
 
 def user_installations(user: User) -> QuerySet[Installation]:
-    """The user's installs, banned ones included (shown as removed)."""
+    """The user's installs, the ones a ban ended included (shown as removed, with the reason)."""
     return (
         Installation.objects.filter(user=user)
         .select_related("plugin", "plugin__owner")
@@ -250,6 +277,8 @@ def user_installations(user: User) -> QuerySet[Installation]:
             "plugin__owner__display_name",
             "user_id",
             "created_at",
+            "removed_at",
+            "removed_reason",
         )
         .order_by("-created_at", "-id")
     )

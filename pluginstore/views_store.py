@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services, store_cache
-from pluginstore.models import Category, Plugin, PluginStatus
+from pluginstore.models import Category, Installation, Plugin, PluginStatus
 
 
 @require_safe
@@ -48,30 +48,33 @@ def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
     return render_to_string("pluginstore/_store_content.html", context, request=request)
 
 
-def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], bool]:
+def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Installation | None]:
     plugin = selectors.store_plugin_detail(slug)
     if plugin is None:
         raise Http404
     testers = (
         selectors.tester_ids(plugin) if plugin.status == PluginStatus.UNVERIFIED else frozenset()
     )
-    has_installed = bool(selectors.installed_plugin_ids(request.user, [plugin.pk]))
+    # Any install, one a ban ended included: a banned plugin's page is for past installers.
+    installation = selectors.installation_of(request.user, plugin.pk)
     if not permissions.can_view(
-        request.user, plugin, tester_ids=testers, has_installed=has_installed
+        request.user, plugin, tester_ids=testers, has_installed=installation is not None
     ):
         raise Http404
-    return plugin, testers, has_installed
+    return plugin, testers, installation
 
 
 @require_safe
 def store_detail(request, slug: str):
-    plugin, testers, has_installed = _visible_plugin(request, slug)
+    plugin, testers, installation = _visible_plugin(request, slug)
     version = plugin.live_version or plugin.latest_version
     context = {
         "plugin": plugin,
         "version": version,
         "verdict": permissions.install_verdict(request.user, plugin, tester_ids=testers),
-        "has_installed": has_installed,
+        # In use; an install a ban ended shows as removed, with the reason.
+        "has_installed": installation is not None and installation.removed_at is None,
+        "installation": installation,
         "is_owner": permissions.is_owner(request.user, plugin),
     }
     return render(request, "pluginstore/store_detail.html", context)
