@@ -3,6 +3,7 @@ from collections.abc import Mapping
 from django import forms
 from django.forms import BoundField
 
+from core.forms import DescribedBoundField
 from inbox.services import REPLY_MAX_LENGTH
 from reviews.models import NOTE_MAX_LENGTH, CannedReason, Criterion, CriterionOutcome
 from reviews.workbench_selectors import CRITERION_NOTE_MAX_LENGTH, CriterionPreset
@@ -48,6 +49,9 @@ class ReviewDecisionForm(forms.Form):
     service checks again; this form only keeps the reviewer from sending what it would refuse.
     Chosen canned reasons are added to the note unless their text is already in it.
     """
+
+    # Each criterion's radios point at the criterion's error (aria-describedby).
+    bound_field_class = DescribedBoundField
 
     canned_reasons = forms.ModelMultipleChoiceField(
         queryset=CannedReason.objects.all(),

@@ -389,4 +389,8 @@ def _with_notice(page: BotPage, notice: dict | None) -> BotPage:
         )
         at = next((i for i, e in enumerate(page.entries) if e.current), len(page.entries))
         page.entries.insert(at, entry)
+        if at + 1 < len(page.entries):
+            # The question's choices point at what was refused (aria-describedby).
+            page.entries[at + 1].data["notice_id"] = "bot-notice"
+            page.entries[at + 1].data["notice_level"] = entry.data["level"]
     return page

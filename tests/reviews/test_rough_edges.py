@@ -125,3 +125,32 @@ def test_the_developer_page_of_a_banned_plugin_says_it_is_banned_not_live(client
     assert "The plugin is banned: the store serves no version of it (version 1 was the" in page
     assert '<span class="pill pill-approved">Live</span>' not in page
     assert '<span class="pill pill-banned">Banned</span>' in page
+
+
+def test_a_refused_pick_is_described_on_the_radios(client, bot):
+    owner = DeveloperFactory()
+    plugin = register(owner)
+    client.force_login(owner)
+    page = text(bot(step="pick", action="continue"))  # no plugin chosen
+    assert '<p id="bot-notice" class="alert alert-error" role="alert">Choose one of your' in page
+    assert f'aria-describedby="bot-plugin-{plugin.pk}-info bot-notice" aria-invalid="true"' in page
+    page = text(client.get(URL))  # said once: the next view has no stale description
+    assert "bot-notice" not in page
+
+
+def test_the_decision_forms_criterion_radios_point_at_their_error():
+    from reviews.forms import APPROVE, ReviewDecisionForm
+
+    form = ReviewDecisionForm(data={}, decision=APPROVE)
+    assert not form.is_valid()
+    field = form["result_C1"]
+    assert field.errors
+    for radio in field:
+        assert 'aria-describedby="id_result_C1_error"' in str(radio.tag())
+        assert 'aria-invalid="true"' in str(radio.tag())
+    # Without an error, no dangling reference.
+    clean = ReviewDecisionForm(data={})
+    assert "aria-describedby" not in str(next(iter(clean["result_C1"])).tag())
+    # The canned reasons' boxes point at their help text, which the page gives that id.
+    box = next(iter(form["canned_reasons"]))  # the migrations add the canned reasons
+    assert 'aria-describedby="id_canned_reasons_helptext"' in str(box.tag())
