@@ -28,8 +28,7 @@ ERROR_CODES = {
     "refresh_refused": (400, "refresh: the web page's refusal"),
     "withdraw_refused": (409, "withdraw: the submission is closed"),
     "criteria_unconfirmed": (400, "submit: not every human criterion was confirmed"),
-    "domain_verification_unavailable": (501, "verify: domain verification is not built yet"),
-    "domain_refused": (400, "verify: the domain service's refusal"),
+    "domain_refused": (400, "verify: the domain page's refusal (not the owner, a local domain...)"),
     # Why a version can't be submitted: reviews.permissions.submission_blocker's reasons.
     "not_manager": (403, "submit: the token's account can't submit this plugin"),
     "banned": (409, "submit: the plugin is banned"),

@@ -116,12 +116,20 @@ def job_detail(request: HttpRequest, job_id: int):
     return job_out(selectors.api_job(request.auth.user, job_id))
 
 
+@router.get("/plugins/{plugin_id}/domain", response={200: DomainOut, **ERRORS}, url_name="domain")
+def domain_detail(request: HttpRequest, plugin_id: int):
+    """Your standing with the plugin's domain, the proof to publish and the newest check."""
+    plugin = selectors.api_plugin(request.auth.user, plugin_id)
+    return services.domain_out(user=request.auth.user, plugin=plugin)
+
+
 @router.post(
     "/plugins/{plugin_id}/verify-domain",
-    response={200: DomainOut, 501: Error, **ERRORS},
+    response={202: DomainOut, **ERRORS},
     url_name="verify_domain",
 )
 def domain_verify(request: HttpRequest, plugin_id: int):
-    """Check the proof of control of the plugin's domain (DNS TXT record or well-known file)."""
+    """Look for the proof of control of the plugin's domain (DNS TXT record or well-known
+    file); poll GET /plugins/{plugin_id}/domain for the check's outcome."""
     plugin = selectors.api_plugin(request.auth.user, plugin_id)
-    return services.domain_verify(user=request.auth.user, plugin=plugin)
+    return Status(202, services.domain_verify(user=request.auth.user, plugin=plugin))

@@ -137,10 +137,29 @@ class MessageOut(Schema):
     created_at: datetime.datetime
 
 
+class DomainCheckOut(Schema):
+    id: int
+    state: str
+    state_label: str
+    finished: bool
+    outcome: str
+    outcome_label: str
+    error: str
+    attempts: list[dict]
+
+
 class DomainOut(Schema):
     domain: str
-    verified: bool
-    message: str
+    state: str = Field(
+        description="local, verified, lost, blocked, pending, unclaimed or taken (PRODUCT.md 9)"
+    )
+    may_submit: bool
+    txt_record: str | None = Field(
+        description="The DNS TXT record to publish (once a check was asked for)"
+    )
+    dns_names: list[str]
+    file_url: str
+    check: DomainCheckOut | None
 
 
 class PageOut(Schema):

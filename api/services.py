@@ -8,14 +8,15 @@ workbench reads the bot's (an ended SubmissionConversation pointing at the submi
 reviewer sees what the developer confirmed whichever way they filed.
 """
 
-import importlib
-
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from api.errors import ApiError
 from core.exceptions import ApplicationError
+from domains import proof
+from domains import selectors as domain_selectors
+from domains import services as domain_services
 from pluginstore.models import Plugin
 from reviews import selectors as review_selectors
 from reviews import services as review_services
@@ -92,24 +93,37 @@ def api_submission_create(
     return submission
 
 
-def domain_verify(*, user: User, plugin: Plugin) -> dict:
-    """Start checking the proof of control of the plugin's domain (PRODUCT.md section 9).
+def domain_out(*, user: User, plugin: Plugin) -> dict:
+    """Where the user stands with the plugin's domain, the proof to publish, the newest check."""
+    standing, job = domain_selectors.verification_state(developer_id=user.pk, domain=plugin.domain)
+    claim = standing.claim
+    return {
+        "domain": plugin.domain,
+        "state": standing.state,
+        "may_submit": standing.may_submit,
+        "txt_record": proof.txt_value(claim.token) if claim is not None else None,
+        "dns_names": [name for _, name in proof.dns_names(plugin.domain)],
+        "file_url": proof.file_url(plugin.domain),
+        "check": None
+        if job is None
+        else {
+            "id": job.pk,
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "finished": job.is_finished,
+            "outcome": job.outcome,
+            "outcome_label": job.get_outcome_display() if job.outcome else "",
+            "error": job.error,
+            "attempts": [a for a in job.attempts or [] if isinstance(a, dict)],
+        },
+    }
 
-    Domain verification is the domain-ownership feature's (the domains app); until its
-    service exists this answers domain_verification_unavailable rather than pretending.
-    """
+
+def domain_verify(*, user: User, plugin: Plugin) -> dict:
+    """Start a look for the proof of the plugin's domain (PRODUCT.md section 9), as the domain
+    page's Check now does; the answer's check shows its progress (GET .../domain)."""
     try:
-        domain_services = importlib.import_module("domains.services")
-    except ModuleNotFoundError:
-        domain_services = None
-    start = getattr(domain_services, "domain_verification_start", None)
-    if start is None:
-        raise ApiError(
-            "domain_verification_unavailable",
-            "Domain verification is not available through the API yet.",
-        )
-    try:
-        start(user=user, plugin=plugin)
+        domain_services.verification_start(user=user, plugin=plugin)
     except ApplicationError as error:
         raise ApiError("domain_refused", error.message) from None
-    return {"domain": plugin.domain, "verified": False, "message": "Verification started."}
+    return domain_out(user=user, plugin=plugin)

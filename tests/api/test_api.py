@@ -49,6 +49,7 @@ def endpoints(o) -> list[tuple[str, str, dict | None]]:
         ("POST", "plugins", {"target": "fresh.example.com", "category": "retrieval"}),
         ("GET", f"plugins/{p}", None),
         ("POST", f"plugins/{p}/refresh", None),
+        ("GET", f"plugins/{p}/domain", None),
         ("POST", f"plugins/{p}/verify-domain", None),
         ("GET", f"plugins/{p}/submissions", None),
         ("POST", f"plugins/{p}/submissions", {"confirmed_criteria": ALL_CRITERIA}),
@@ -345,11 +346,33 @@ def test_messages_list_threads_and_a_thread_lists_messages(
     assert Thread.objects.get(pk=thread["id"]).last_read_at is None
 
 
-def test_verify_domain_says_what_it_can_do(client, owner, plugin):
+def test_verify_domain_starts_a_check_and_shows_the_proof_to_publish(client, owner, plugin):
+    from domains.models import VerificationJob
+
+    secret = token_for(owner)
+    before = call(client, "GET", f"plugins/{plugin.pk}/domain", secret).json()
+    assert before["state"] == "unclaimed" and before["txt_record"] is None
+    assert before["check"] is None and not VerificationJob.objects.exists()
+
+    response = call(client, "POST", f"plugins/{plugin.pk}/verify-domain", secret)
+
+    assert response.status_code == 202
+    body = response.json()
+    assert body["domain"] == plugin.domain and body["state"] == "pending"
+    assert body["txt_record"].startswith("pluginstore-verification=")
+    assert body["file_url"].startswith(f"https://{plugin.domain}/")
+    assert body["check"]["state"] == "queued"
+    assert VerificationJob.objects.get().requested_by == owner
+    assert call(client, "GET", f"plugins/{plugin.pk}/domain", secret).json() == body
+
+
+def test_verify_domain_refuses_as_the_domain_page_does(client, owner, settings):
+    settings.PLUGINSTORE_ALLOW_LOCALHOST = True
+    plugin = register(owner, domain="localhost:8123")
     response = call(client, "POST", f"plugins/{plugin.pk}/verify-domain", token_for(owner))
-    assert response.status_code in (200, 202, 501)
-    if response.status_code == 501:
-        assert response.json()["code"] == "domain_verification_unavailable"
+    assert response.status_code == 400
+    assert response.json()["code"] == "domain_refused"
+    assert "counts as verified" in response.json()["message"]
 
 
 def test_an_unknown_api_address_is_a_json_404(client):
@@ -457,6 +480,7 @@ def test_each_read_has_a_fixed_query_budget(client, owner, count, django_assert_
         f"plugins/{plugins[0].pk}/submissions": 9,
         f"submissions/{submission.pk}": 10,
         f"jobs/{job.pk}": 3,
+        f"plugins/{plugins[0].pk}/domain": 6,
         "messages": 4,
     }
     if thread is not None:

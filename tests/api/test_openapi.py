@@ -15,6 +15,7 @@ OPERATIONS = {
     ("post", "/api/v1/plugins"),
     ("get", "/api/v1/plugins/{plugin_id}"),
     ("post", "/api/v1/plugins/{plugin_id}/refresh"),
+    ("get", "/api/v1/plugins/{plugin_id}/domain"),
     ("post", "/api/v1/plugins/{plugin_id}/verify-domain"),
     ("get", "/api/v1/plugins/{plugin_id}/submissions"),
     ("post", "/api/v1/plugins/{plugin_id}/submissions"),
