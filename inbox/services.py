@@ -11,6 +11,7 @@ retry sends it a second time. We prefer that to losing it (at-least-once for ema
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -64,6 +65,24 @@ def notification_intent_create(
     _check_thread(notice, thread_plugin_id)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notification_intent_create must run inside the change's transaction")
+    notification = _intent(recipient, notice, thread_plugin_id)
+    if thread_plugin_id is not None and not getattr(notice, "owner_only", False):
+        # The plugin's other developers read in their own thread what its owner hears in
+        # theirs (PRODUCT.md section 13), each once: the same event, its own row.
+        for follow in THREAD_FOLLOWERS:
+            for person in follow(thread_plugin_id, recipient):
+                if person.pk != recipient.pk:
+                    _intent(person, notice, thread_plugin_id)
+    return notification
+
+
+# Who else hears what goes to a plugin's thread: functions (plugin_id, recipient) -> people,
+# registered by the app that knows a plugin's team (pluginstore.apps: the co-developers, when
+# the recipient is the owner). A kind with `owner_only = True` names its recipients itself.
+THREAD_FOLLOWERS: list[Callable[[int, Person], Iterable[Person]]] = []
+
+
+def _intent(recipient: Person, notice: Notice, thread_plugin_id: int | None) -> Notification:
     # get_or_create in a savepoint: a concurrent duplicate raises IntegrityError, is rolled
     # back to the savepoint and then found by the get.
     notification, created = Notification.objects.get_or_create(

@@ -43,3 +43,24 @@ class StatusReasonForm(forms.Form):
         max_length=2000,
         help_text="The developer sees this reason in their messages.",
     )
+
+
+# Teams and a plugin's life (PRODUCT.md section 13) ---------------------------------------
+
+
+class TeamEmailForm(forms.Form):
+    """The email of the developer to invite as co-developer, or to offer the plugin to."""
+
+    email = forms.EmailField(label="Developer's email", max_length=254)
+
+    def __init__(self, *args, prefix_id: str = "", help_text: str = "", **kwargs) -> None:
+        super().__init__(*args, auto_id=f"id_{prefix_id}_%s" if prefix_id else "id_%s", **kwargs)
+        self.fields["email"].help_text = help_text
+
+
+class DeletePluginForm(forms.Form):
+    confirmation = forms.CharField(
+        label="Type the plugin's domain to confirm",
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -4,16 +4,22 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from pluginstore.choices import InvitationState
 from pluginstore.models import (
     Category,
     FetchJob,
     Installation,
     Plugin,
+    PluginEvent,
+    PluginInvitation,
+    PluginMember,
     PluginStatus,
+    PluginStatusChange,
     PluginVersion,
     TesterInvitation,
 )
@@ -44,6 +50,8 @@ LISTING_FIELDS = (
     "logo_url",
     "category",
     "status",
+    # Unlisted (PRODUCT.md section 13): the rules of who may see and install it read it.
+    "listed",
     "install_count",
     "approved_at",
     "rating_count",
@@ -79,7 +87,10 @@ class StoreQuery:
 def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
     """Approved plugins for the store, filtered, sorted and searched by substring."""
     # A search on PostgreSQL does not come here: it is ranked full text (store_search_page).
-    qs = Plugin.objects.filter(status=PluginStatus.APPROVED, live_version__isnull=False)
+    # An unlisted plugin (PRODUCT.md section 13) is in neither the listing nor its search.
+    qs = Plugin.objects.filter(
+        status=PluginStatus.APPROVED, live_version__isnull=False, listed=True
+    )
     if query.category:
         qs = qs.filter(category=query.category)
     qs = qs.select_related("owner").only(*LISTING_FIELDS)
@@ -153,7 +164,7 @@ _SEARCH_PAGE_SQL = """
                     WHEN starts_with(lower(p.name), lower(%(q)s)) THEN 1 ELSE 0 END AS name_match,
                {columns}
           FROM pluginstore_plugin p, websearch_to_tsquery('english'::regconfig, %(q)s) q(query)
-         WHERE p.status = %(status)s AND p.live_version_id IS NOT NULL
+         WHERE p.status = %(status)s AND p.live_version_id IS NOT NULL AND p.listed
            AND (%(category)s = '' OR p.category = %(category)s)
            AND p.search_vector @@ q.query
          LIMIT %(candidates)s
@@ -285,9 +296,10 @@ def user_installations(user: User) -> QuerySet[Installation]:
 
 
 def developer_plugins(user: User) -> QuerySet[Plugin]:
-    """Plugins the developer owns, newest first, with the latest version's check summary."""
+    """Plugins the developer owns or co-develops, newest first, with the latest version's check
+    summary."""
     return (
-        Plugin.objects.filter(owner=user)
+        Plugin.objects.filter(worked_on_by(user))
         .select_related("latest_version", "live_version")
         .only(
             *(f for f in LISTING_FIELDS if not f.startswith("owner")),
@@ -357,3 +369,89 @@ def plugins_with_current_versions() -> QuerySet[Plugin]:
         for field in VERSION_DOCUMENT_FIELDS
     ]
     return Plugin.objects.select_related("owner", "latest_version", "live_version").defer(*deferred)
+
+
+# Teams and a plugin's life (PRODUCT.md section 13) ---------------------------------------
+
+
+def worked_on_by(user: User) -> Q:
+    """The plugins this developer works on: owns, or develops with the owner."""
+    return Q(owner=user) | Q(
+        Exists(PluginMember.objects.filter(plugin=OuterRef("pk"), developer=user))
+    )
+
+
+def team_size(plugin: Plugin) -> int:
+    """Developers who may use the plugin while it is unverified: the owner, the co-developers
+    and the testers (UNVERIFIED_DEVELOPER_LIMIT caps it). One query."""
+    counts = Plugin.objects.filter(pk=plugin.pk).aggregate(
+        members=Count("members", distinct=True), testers=Count("testers", distinct=True)
+    )
+    return 1 + counts["members"] + counts["testers"]
+
+
+def has_status_history(plugin_id: int) -> bool:
+    """Whether the plugin was ever approved or banned (its registration row aside)."""
+    return PluginStatusChange.objects.filter(plugin_id=plugin_id).exclude(from_status="").exists()
+
+
+def plugin_co_developers(plugin: Plugin) -> QuerySet[PluginMember]:
+    return plugin.members.select_related("developer").only(
+        "id",
+        "created_at",
+        "plugin_id",
+        "developer__id",
+        "developer__email",
+        "developer__display_name",
+    )
+
+
+def pending_invitations(plugin: Plugin) -> QuerySet[PluginInvitation]:
+    """The plugin's invitations still waiting for an answer, newest first."""
+    return plugin.invitations.filter(
+        state=InvitationState.PENDING, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-id")
+
+
+def invitations_for(user: User) -> QuerySet[PluginInvitation]:
+    """Invitations waiting for this account's answer (addressed to its email)."""
+    if not user.is_authenticated or not user.email:
+        return PluginInvitation.objects.none()
+    return (
+        PluginInvitation.objects.filter(
+            email=user.email.lower(), state=InvitationState.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("plugin", "invited_by")
+        .only(
+            "id",
+            "kind",
+            "email",
+            "state",
+            "created_at",
+            "expires_at",
+            "plugin__id",
+            "plugin__name",
+            "plugin__domain",
+            "plugin__status",
+            "invited_by__id",
+            "invited_by__email",
+            "invited_by__display_name",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def plugin_events(plugin: Plugin, limit: int = 20) -> QuerySet[PluginEvent]:
+    """The newest team and lifecycle audit rows of a plugin, with who did it."""
+    return plugin.events.select_related("actor").order_by("-created_at", "-id")[:limit]
+
+
+def co_developers_of(plugin_id: int, recipient) -> list[User]:
+    """The co-developers of the plugin when `recipient` owns it, else nobody (one query):
+    inbox copies to them what goes to the owner's thread of the plugin."""
+    return list(
+        User.objects.filter(
+            plugin_memberships__plugin_id=plugin_id,
+            plugin_memberships__plugin__owner_id=recipient.pk,
+        ).order_by("pk")
+    )

@@ -14,3 +14,9 @@ version_stored = Signal()
 # plugin= (locked) inside installation_create's transaction, so a higher floor can remember
 # who ever installed what (ratings: the right to rate outlives the install).
 plugin_installed = Signal()
+
+# The owner is deleting a plugin that was never approved: sent by services.lifecycle with
+# plugin= (locked) and by= inside plugin_delete's transaction, before the row goes. A higher
+# floor that keeps rows protecting the plugin removes them here, or raises ApplicationError to
+# refuse the deletion with its reason (reviews: a submission still waiting for review).
+plugin_deleting = Signal()

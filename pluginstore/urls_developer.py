@@ -5,6 +5,7 @@ withdrawing a submission)."""
 from django.urls import path
 
 from pluginstore import views_developer as views
+from pluginstore import views_team
 
 app_name = "developer"
 urlpatterns = [
@@ -18,5 +19,38 @@ urlpatterns = [
         "plugins/<int:plugin_id>/testers/<int:invitation_id>/remove/",
         views.tester_remove,
         name="tester_remove",
+    ),
+    # Teams and a plugin's life (PRODUCT.md section 13).
+    path(
+        "plugins/<int:plugin_id>/co-developers/",
+        views_team.co_developer_invite,
+        name="co_developer_invite",
+    ),
+    path(
+        "plugins/<int:plugin_id>/co-developers/<int:member_id>/remove/",
+        views_team.co_developer_remove,
+        name="co_developer_remove",
+    ),
+    path("plugins/<int:plugin_id>/leave/", views_team.co_developer_leave, name="leave"),
+    path("plugins/<int:plugin_id>/transfer/", views_team.transfer_offer, name="transfer"),
+    path(
+        "plugins/<int:plugin_id>/invitations/<int:invitation_id>/cancel/",
+        views_team.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("plugins/<int:plugin_id>/unlist/", views_team.plugin_unlist, name="unlist"),
+    path("plugins/<int:plugin_id>/relist/", views_team.plugin_relist, name="relist"),
+    path("plugins/<int:plugin_id>/delete/", views_team.plugin_delete, name="delete"),
+    path("invitations/", views_team.invitation_list, name="invitations"),
+    path("invitations/<int:invitation_id>/", views_team.invitation_detail, name="invitation"),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        views_team.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        views_team.invitation_decline,
+        name="invitation_decline",
     ),
 ]

@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,9 +39,12 @@ def developer_required(view):
 
 
 def owned_plugin(request, plugin_id: int) -> Plugin:
-    """The request user's plugin, or a 404."""
+    """A plugin the request user develops (owns or co-develops), or a 404."""
     # Someone else's plugin is a 404, not a 403: its existence is not ours to tell.
     plugin = get_object_or_404(selectors.plugins_with_current_versions(), pk=plugin_id)
+    if not permissions.is_owner(request.user, plugin):
+        # One query for the members, which every rule the page asks then reads.
+        prefetch_related_objects([plugin], "members")
     if not permissions.can_manage(request.user, plugin):
         raise Http404
     return plugin
@@ -66,6 +70,7 @@ def plugin_list(request):
         "plugins": selectors.developer_plugins(request.user),
         "testing": selectors.plugins_testing(request.user),
         "jobs": selectors.recent_jobs(request.user),
+        "invitations": selectors.invitations_for(request.user),
     }
     return render(
         request, "pluginstore/developer_plugins.html", context, status=400 if form.errors else 200

@@ -71,7 +71,12 @@ def store_detail(request, slug: str):
     context = {
         "plugin": plugin,
         "version": version,
-        "verdict": permissions.install_verdict(request.user, plugin, tester_ids=testers),
+        "verdict": permissions.install_verdict(
+            request.user,
+            plugin,
+            tester_ids=testers,
+            has_installed=installation is not None and installation.removed_at is None,
+        ),
         # In use; an install a ban ended shows as removed, with the reason.
         "has_installed": installation is not None and installation.removed_at is None,
         "installation": installation,
@@ -127,5 +132,8 @@ def installed(request):
         i.viewable = permissions.can_view(
             request.user, i.plugin, tester_ids=testers, has_installed=True
         )
-        rows.append((i, permissions.install_verdict(request.user, i.plugin, tester_ids=testers)))
+        verdict = permissions.install_verdict(
+            request.user, i.plugin, tester_ids=testers, has_installed=True
+        )
+        rows.append((i, verdict))
     return render(request, "pluginstore/installed.html", {"rows": rows})

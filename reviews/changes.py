@@ -27,6 +27,7 @@ from accounts.models import User
 from inbox import kinds
 from inbox.models import Message
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
+from pluginstore.permissions import can_reply
 from reviews import reviewer_notices, risk, selectors
 from reviews.models import Submission, SubmissionState
 from reviews.services import DECISION_FIELDS, lock_plugin, notify_developer, record_event
@@ -80,10 +81,13 @@ def developer_replied(*, plugin_id: int, message: Message, author: User) -> Subm
     reviewers hear of it (every reviewer, if it appeals a ban). Returns the submission it was
     about, if any."""
     plugin = lock_plugin(plugin_id)
-    if plugin is None or plugin.owner_id != author.pk:
+    # A co-developer's reply answers reviewers too (PRODUCT.md section 13); a ban's appeal
+    # is the owner's alone (reviews.moderation.ban_appeals lists the owner's replies).
+    if plugin is None or not (plugin.owner_id == author.pk or can_reply(author, plugin)):
         return None
     if plugin.status == PluginStatus.BANNED:
-        reviewer_notices.tell_of_appeal(plugin, message, author=author)
+        if plugin.owner_id == author.pk:
+            reviewer_notices.tell_of_appeal(plugin, message, author=author)
         return None
     submission = _latest_submission(plugin)
     if submission is None:

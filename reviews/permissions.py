@@ -6,7 +6,7 @@ from typing import Literal, Protocol
 from accounts.models import User
 from accounts.permissions import is_reviewer
 from pluginstore.choices import PluginStatus
-from pluginstore.permissions import PluginLike, can_manage
+from pluginstore.permissions import PluginLike, can_manage, can_submit, is_member
 
 
 class SubmissionLike(Protocol):
@@ -26,7 +26,8 @@ def can_review(user: User, submission: SubmissionLike) -> bool:
     return (
         is_reviewer(user)
         and user.has_perm("reviews.review_submission")
-        and submission.plugin.owner_id != user.pk
+        # Not one of the plugin's developers: its owner or a co-developer.
+        and not is_member(user, submission.plugin)
     )
 
 
@@ -36,7 +37,7 @@ def can_decide(user: User, submission: SubmissionLike) -> bool:
 
 
 def can_withdraw(user: User, submission: SubmissionLike) -> bool:
-    """The plugin's owner withdraws its submissions."""
+    """The plugin's developers (owner and co-developers) withdraw its submissions."""
     return can_manage(user, submission.plugin)
 
 
@@ -89,7 +90,7 @@ class SubmissionBlocker:
         """The refusal as the submission service words it."""
         version = self.plugin.latest_version
         if self.reason == "not_manager":
-            return "Only the plugin's developer can submit it for review."
+            return "Only the plugin's developers can submit it for review."
         if self.reason == "banned":
             return f"A banned plugin can't be submitted. {APPEAL_HINT}"
         if self.reason == "no_version":
@@ -128,7 +129,7 @@ def submission_blocker(
     fetches and checks the plugin again before it files (the submission bot).
     """
     reason: SubmissionBlockReason | None = None
-    if not can_manage(user, plugin):
+    if not can_submit(user, plugin):
         reason = "not_manager"
     elif plugin.status == PluginStatus.BANNED:
         reason = "banned"

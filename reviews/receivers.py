@@ -13,9 +13,9 @@ paths (no submission, nothing to answer), only on real faults.
 from django.dispatch import receiver
 
 from inbox.signals import owner_replied
-from pluginstore.signals import version_stored
+from pluginstore.signals import plugin_deleting, version_stored
 from reports.signals import report_filed
-from reviews import changes, reviewer_notices
+from reviews import changes, plugin_deletion, reviewer_notices
 
 
 @receiver(owner_replied, dispatch_uid="reviews.owner_replied")
@@ -31,3 +31,9 @@ def on_version_stored(sender, *, version, by, **kwargs) -> None:
 @receiver(report_filed, dispatch_uid="reviews.report_filed")
 def on_report_filed(sender, *, report, open_count, **kwargs) -> None:
     reviewer_notices.tell_of_report(report, open_count=open_count)
+
+
+@receiver(plugin_deleting, dispatch_uid="reviews.plugin_deleting")
+def on_plugin_deleting(sender, *, plugin, **kwargs) -> None:
+    # Raises ApplicationError (the owner's refusal) while a submission is open.
+    plugin_deletion.submissions_delete_for_plugin(plugin)

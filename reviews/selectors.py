@@ -296,10 +296,11 @@ def failed_criteria(submission: Submission) -> tuple[FailedCriterion, ...]:
     )
 
 
-def owner_thread_id(plugin) -> int | None:
-    """The plugin's Help > Messages thread of its owner (where they answer reviewers), if any."""
+def owner_thread_id(plugin, *, owner_id: int | None = None) -> int | None:
+    """The plugin's Help > Messages thread of its owner (where they answer reviewers), if any;
+    with owner_id, that developer's thread of it (a co-developer has their own)."""
     return (
-        Thread.objects.filter(owner_id=plugin.owner_id, plugin_id=plugin.pk)
+        Thread.objects.filter(owner_id=owner_id or plugin.owner_id, plugin_id=plugin.pk)
         .values_list("pk", flat=True)
         .first()
     )

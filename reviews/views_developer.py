@@ -19,6 +19,7 @@ from pluginstore import selectors as plugin_selectors
 from pluginstore.forms import CategoryForm, InviteTesterForm
 from pluginstore.presenters import findings_by_field
 from pluginstore.views_developer import developer_required, owned_plugin
+from pluginstore.views_team import team_context
 from reviews import permissions, selectors, services
 
 
@@ -41,7 +42,11 @@ def plugin_detail(request, plugin_id: int):
         "submissions": submissions,
         "open_submission": open_submission,
         # Where the developer answers a request for changes.
-        "thread_id": selectors.owner_thread_id(plugin) if changes_requested else None,
+        "thread_id": (
+            selectors.owner_thread_id(plugin, owner_id=request.user.pk)
+            if changes_requested
+            else None
+        ),
         "can_submit": blocker is None,
         "unchanged_after_rejection": (
             blocker.message if blocker is not None and blocker.reason == "unchanged" else ""
@@ -59,6 +64,8 @@ def plugin_detail(request, plugin_id: int):
         "can_invite": plugin_permissions.can_invite_testers(request.user, plugin),
         "tester_limit": settings.UNVERIFIED_DEVELOPER_LIMIT,
     }
+    # Its developers, invitations, listing and ownership (PRODUCT.md section 13).
+    context.update(team_context(request.user, plugin))
     return render(request, "pluginstore/developer_plugin_detail.html", context)
 
 

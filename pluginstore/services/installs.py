@@ -9,7 +9,7 @@ from accounts.models import User
 from core.exceptions import ApplicationError
 from inbox import kinds
 from inbox.services import notification_intent_create
-from pluginstore import permissions
+from pluginstore import permissions, selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
 
@@ -18,7 +18,11 @@ from pluginstore.signals import plugin_installed
 def installation_create(*, user: User, plugin_id: int) -> Installation:
     """Install a plugin for a user allowed to use it; installing twice is harmless."""
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    verdict = permissions.install_verdict(user, plugin)
+    # An unlisted plugin keeps working for those who have it (installing again is harmless).
+    has_installed = Installation.objects.filter(
+        user=user, plugin=plugin, removed_at__isnull=True
+    ).exists()
+    verdict = permissions.install_verdict(user, plugin, has_installed=has_installed)
     if not verdict.allowed:
         raise ApplicationError(verdict.message)
     installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
@@ -92,13 +96,17 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
         raise ApplicationError("You own this plugin; you can always use it.")
     if plugin.testers.filter(developer=developer).exists():
         raise ApplicationError(f"{developer.email} is already a tester.")
-    # "Developer access: 100" is 100 in all: the owner counts as one of them.
+    if permissions.is_co_developer(developer, plugin):
+        raise ApplicationError(f"{developer.email} is a co-developer; they can already use it.")
+    # "Developer access: 100" is 100 in all: the owner and the co-developers count too.
     limit = settings.UNVERIFIED_DEVELOPER_LIMIT
-    if 1 + plugin.testers.count() >= limit:
+    if selectors.team_size(plugin) >= limit:
+        members = plugin.members.count()
+        others = f", {members} co-developer{'s' if members != 1 else ''} and" if members else " and"
         raise ApplicationError(
-            f"An unverified plugin can have at most {limit} developers in all: you and "
-            f"{limit - 1} testers. Remove a tester, or submit the plugin for review so everyone "
-            "with Plus can use it."
+            f"An unverified plugin can have at most {limit} developers in all: you{others} "
+            f"{limit - 1 - members} testers. Remove a tester, or submit the plugin for review so "
+            "everyone with Plus can use it."
         )
     invitation = TesterInvitation.objects.create(plugin=plugin, developer=developer, invited_by=by)
     # The tester does not own the plugin: Account notices, not the plugin's thread.
@@ -124,7 +132,7 @@ def tester_remove(*, plugin_id: int, by: User, invitation_id: int) -> bool:
     again if they are invited again or the plugin is approved, and they can remove it.
     """
     plugin = Plugin.objects.select_for_update().get(pk=plugin_id)
-    if not permissions.can_manage(by, plugin):
+    if not permissions.can_manage_people(by, plugin):
         raise ApplicationError("You can't change this plugin's testers.")
     deleted, _ = TesterInvitation.objects.filter(pk=invitation_id, plugin=plugin).delete()
     return bool(deleted)

@@ -8,7 +8,7 @@ owner wrote since the ban (the appeal) above the Reinstate and Keep the ban butt
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin, ServiceFSMAdminMixin
-from pluginstore.models import Plugin, PluginStatusChange, PluginVersion
+from pluginstore.models import Plugin, PluginEvent, PluginMember, PluginStatusChange, PluginVersion
 from reviews import moderation, permissions
 
 # The appeal's messages shown on the plugin's page (the newest, in the order they were written).
@@ -33,6 +33,30 @@ class StatusChangeInline(ReadOnlyInline):
     fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
     readonly_fields = fields
     verbose_name_plural = "Status history"
+
+
+class CoDeveloperInline(ReadOnlyInline):
+    """The owner is the page's own field; these develop the plugin with them (PRODUCT.md
+    section 13): reviewers see who may submit and reply."""
+
+    model = PluginMember
+    fields = ("developer", "added_by", "created_at")
+    readonly_fields = fields
+    verbose_name = "Co-developer"
+    verbose_name_plural = "Co-developers"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("developer", "added_by")
+
+
+class TeamEventInline(ReadOnlyInline):
+    model = PluginEvent
+    fields = ("created_at", "action", "actor", "subject", "from_value", "to_value")
+    readonly_fields = fields
+    verbose_name_plural = "Team and listing history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Plugin)
@@ -60,6 +84,7 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         "manifest_url",
         "category",
         "status",
+        "listed",
         "live_version",
         "latest_version",
         "name",
@@ -70,7 +95,7 @@ class PluginAdmin(ServiceFSMAdminMixin, admin.ModelAdmin):
         "created_at",
     )
     fields = readonly_fields
-    inlines = [StatusChangeInline, VersionInline]
+    inlines = [CoDeveloperInline, StatusChangeInline, TeamEventInline, VersionInline]
     change_form_template = "admin/pluginstore/plugin/change_form.html"
 
     @staticmethod

@@ -16,7 +16,7 @@ from accounts.models import User
 from inbox.models import Thread
 from pluginstore.models import Plugin
 from pluginstore.presenters import fetch_job_steps
-from pluginstore.selectors import VERSION_SUMMARY_FIELDS
+from pluginstore.selectors import VERSION_SUMMARY_FIELDS, worked_on_by
 from reviews import selectors
 from reviews.bot.services import BOT_CRITERIA, checked_version, next_criterion, plugin_blocker
 from reviews.models import (
@@ -64,7 +64,8 @@ def plugin_choices(user: User) -> list[PluginChoice]:
     """The developer's plugins for the pick step, each pickable or with the reason; one query."""
     open_submission = Submission.objects.filter(plugin=OuterRef("pk"), state__in=OPEN_STATES)
     plugins = (
-        Plugin.objects.filter(owner=user)
+        Plugin.objects.filter(worked_on_by(user))
+        .prefetch_related("members")
         .select_related("latest_version")
         .only(
             "id",

@@ -19,6 +19,7 @@ from core.exceptions import ApplicationError
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJobState, Plugin
 from pluginstore.permissions import can_manage
+from pluginstore.selectors import worked_on_by
 from reviews import selectors
 from reviews import services as review_services
 from reviews.models import (
@@ -173,7 +174,8 @@ def _locked_plugin(user: User, plugin_id) -> Plugin | None:
         plugin_id = int(plugin_id)
     except (TypeError, ValueError):
         return None
-    plugin = Plugin.objects.select_for_update().filter(pk=plugin_id, owner=user).first()
+    # Its owner's or a co-developer's (PRODUCT.md section 13).
+    plugin = Plugin.objects.select_for_update().filter(worked_on_by(user), pk=plugin_id).first()
     if plugin is None or not can_manage(user, plugin):
         return None
     return plugin
