@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from api import v1 as api_v1
 from core import views as core_views
+from domains import urls as domains_urls
 from inbox import urls as inbox_urls
 from pluginstore import urls_developer as pluginstore_developer_urls
 from reviews import urls_developer as reviews_developer_urls
@@ -43,7 +44,10 @@ urlpatterns = [
     path("store/", include("pluginstore.urls_store")),
     path("reports/", include("reports.urls")),
     path("store/", include("ratings.urls")),  # /store/<slug>/review/ and the reviews' actions
-    path("developer/", namespace("developer", pluginstore_developer_urls, reviews_developer_urls)),
+    path(
+        "developer/",
+        namespace("developer", pluginstore_developer_urls, reviews_developer_urls, domains_urls),
+    ),
     path("help/", namespace("help", inbox_urls, bot_urls)),
     path("healthz", core_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (issue 13 item 4: it was a 404).

@@ -6,6 +6,7 @@ import random
 from django.db import transaction
 
 from accounts.models import AccountType, User
+from domains import services as domain_services
 from pluginstore import services
 from pluginstore.models import Category, Plugin, PluginStatus
 from reviews import moderation
@@ -355,6 +356,15 @@ def seed_catalogue(users: dict[str, User]) -> dict[str, int]:
                 by=reviewer,
                 reason="Demo catalogue",
             )
+        # Approved plugins' developers own their domains (PRODUCT.md section 9); the demo's
+        # domains are invented, so no proof is looked for.
+        domain_services.claim_confirm(
+            developer=plugin.owner,
+            domain=plugin.domain,
+            by=None,
+            reason="Demo catalogue",
+            notify=False,
+        )
         approved.append(plugin)
 
     unverified = [_register(developer, UNVERIFIED[0]), _register(studios[0], UNVERIFIED[1])]

@@ -1,11 +1,14 @@
 """Receivers of other apps' changes (connected in PluginstoreConfig.ready)."""
 
 from django.conf import settings
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, ProtectedError, RestrictedError
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
-from pluginstore.models import Installation, Plugin
+from domains.plugins import ClosedRegistration, register_owned_plugin_lookup
+from domains.signals import domain_verified
+from pluginstore.models import Installation, Plugin, PluginStatus
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="pluginstore.release_installs")
@@ -19,3 +22,47 @@ def release_installs_of_deleted_user(sender, instance, **kwargs) -> None:
     Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).update(
         install_count=F("install_count") - 1
     )
+
+
+# Domain ownership (the domains app, a floor below): it reads a developer's own plugin through
+# this lookup, and asks pluginstore to close other developers' registrations of a domain once
+# someone verifies it.
+
+
+def _owned_plugin(user, plugin_id: int) -> Plugin | None:
+    return (
+        Plugin.objects.filter(pk=plugin_id, owner_id=user.pk)
+        .only("id", "owner", "domain", "status", "name", "slug")
+        .first()
+    )
+
+
+register_owned_plugin_lookup(_owned_plugin)
+
+
+@receiver(domain_verified, dispatch_uid="pluginstore.close_other_registrations")
+def close_other_registrations(sender, claim, **kwargs) -> list[ClosedRegistration]:
+    """The first developer to verify a domain owns it: other developers' never-approved
+    registrations of it are deleted, in the verification's transaction; domains tells their
+    owners. Approved or banned ones stay (a reviewer decided on them), and so does one that
+    another row protects (a submission's history): none of them can be submitted again, as
+    the domain is no longer their owner's to prove."""
+    closed = []
+    plugins = (
+        Plugin.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(domain=claim.domain, status=PluginStatus.UNVERIFIED, approved_at__isnull=True)
+        .exclude(owner_id=claim.developer_id)
+        .order_by("pk")
+    )
+    for plugin in plugins:
+        record = ClosedRegistration(
+            plugin_id=plugin.pk, plugin_name=plugin.display_name, owner=plugin.owner
+        )
+        try:
+            with transaction.atomic():
+                plugin.delete()
+        except (ProtectedError, RestrictedError):
+            continue
+        closed.append(record)
+    return closed

@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from django.urls import reverse
+
 from accounts.models import User
 from accounts.permissions import is_reviewer
+from domains.selectors import GRACE_DAYS, DomainStanding, domain_standing
 from pluginstore.choices import PluginStatus
 from pluginstore.permissions import PluginLike, can_manage, can_submit, is_member
 
@@ -56,7 +59,15 @@ UNCHANGED_AFTER_REJECTION = (
 )
 
 SubmissionBlockReason = Literal[
-    "not_manager", "banned", "no_version", "check_errors", "live", "open", "unchanged"
+    "not_manager",
+    "banned",
+    "no_version",
+    "check_errors",
+    "live",
+    "open",
+    "unchanged",
+    "domain_unverified",
+    "domain_proof_lost_blocked",
 ]
 
 
@@ -72,6 +83,8 @@ class VersionLike(Protocol):
 class SubmittablePluginLike(PluginLike, Protocol):
     """What the submission rule reads from a Plugin besides PluginLike's fields."""
 
+    pk: int
+    domain: str
     latest_version_id: int | None
     live_version_id: int | None
     latest_version: VersionLike | None
@@ -84,11 +97,20 @@ class SubmissionBlocker:
 
     reason: SubmissionBlockReason
     plugin: SubmittablePluginLike
+    # The owner's standing with the plugin's domain, for the domain reasons.
+    domain: DomainStanding | None = None
+
+    @property
+    def domain_page(self) -> str:
+        """The plugin's Domain page, where its owner proves the domain."""
+        return reverse("developer:domain", kwargs={"plugin_id": self.plugin.pk})
 
     @property
     def message(self) -> str:
         """The refusal as the submission service words it."""
         version = self.plugin.latest_version
+        if self.reason in ("domain_unverified", "domain_proof_lost_blocked"):
+            return self._domain_message()
         if self.reason == "not_manager":
             return "Only the plugin's developers can submit it for review."
         if self.reason == "banned":
@@ -109,6 +131,25 @@ class SubmissionBlocker:
             return UNCHANGED_AFTER_REJECTION
         return ALREADY_OPEN
 
+    def _domain_message(self) -> str:
+        domain = self.plugin.domain
+        if self.reason == "domain_proof_lost_blocked":
+            return (
+                f"Your proof that you control {domain} has been missing for over {GRACE_DAYS} "
+                "days, so plugins on it can't be submitted. Put the DNS record or the file "
+                f"back and press Check now on the plugin's Domain page: {self.domain_page}"
+            )
+        if self.domain is not None and self.domain.state == "taken":
+            return (
+                f"{domain} is verified by another developer, who owns it, so this plugin "
+                f"can't be submitted. See the plugin's Domain page: {self.domain_page}"
+            )
+        return (
+            f"Prove that you control {domain} before you submit: add the DNS TXT record or "
+            f"the file shown on the plugin's Domain page, then press Check now: "
+            f"{self.domain_page}"
+        )
+
 
 def submission_blocker(
     user: User,
@@ -117,6 +158,7 @@ def submission_blocker(
     open_state: str | None,
     rejected_hash: str | None,
     recheck: bool = False,
+    domain: DomainStanding | None = None,
 ) -> SubmissionBlocker | None:
     """Why this user can't submit this plugin's latest version now; None when they can.
 
@@ -127,6 +169,9 @@ def submission_blocker(
     changes-requested deadline, not a ban's), None if it has none; that content can't go back.
     With recheck=True the latest version's own checks are not asked, because the caller
     fetches and checks the plugin again before it files (the submission bot).
+    domain is the owner's standing with the plugin's domain (domains.selectors, PRODUCT.md
+    section 9); when the caller has none loaded it is read here, one query, and only when
+    no other reason blocks.
     """
     reason: SubmissionBlockReason | None = None
     if not can_submit(user, plugin):
@@ -147,4 +192,12 @@ def submission_blocker(
         and plugin.latest_version.content_hash == rejected_hash
     ):
         reason = "unchanged"
-    return SubmissionBlocker(reason, plugin) if reason else None
+    if reason:
+        return SubmissionBlocker(reason, plugin)
+    if domain is None:
+        domain = domain_standing(developer_id=plugin.owner_id, domain=plugin.domain)
+    if domain.state == "blocked":
+        return SubmissionBlocker("domain_proof_lost_blocked", plugin, domain)
+    if not domain.may_submit:
+        return SubmissionBlocker("domain_unverified", plugin, domain)
+    return None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
+from domains.selectors import domain_standing
 from pluginstore import permissions as plugin_permissions
 from pluginstore import selectors as plugin_selectors
 from pluginstore.forms import CategoryForm, InviteTesterForm
@@ -30,11 +31,13 @@ def plugin_detail(request, plugin_id: int):
     latest = plugin.latest_version
     submissions = selectors.developer_submissions(plugin.pk)
     open_submission = next((s for s in submissions if s.is_open), None)
+    domain = domain_standing(developer_id=plugin.owner_id, domain=plugin.domain)
     blocker = permissions.submission_blocker(
         request.user,
         plugin,
         open_state=open_submission.state if open_submission else None,
         rejected_hash=selectors.rejected_content_hash(plugin.pk),
+        domain=domain,
     )
     changes_requested = open_submission is not None and open_submission.changes_requested
     context = {
@@ -63,6 +66,7 @@ def plugin_detail(request, plugin_id: int):
         "can_refresh": plugin_permissions.can_refresh(request.user, plugin),
         "can_invite": plugin_permissions.can_invite_testers(request.user, plugin),
         "tester_limit": settings.UNVERIFIED_DEVELOPER_LIMIT,
+        "domain_standing": domain,
     }
     # Its developers, invitations, listing and ownership (PRODUCT.md section 13).
     context.update(team_context(request.user, plugin))

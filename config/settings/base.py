@@ -342,3 +342,19 @@ CELERY_BEAT_SCHEDULE["api-token-uses-prune"] = {
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
 }
+
+# Domain ownership (PRODUCT.md section 9, the domains app; README "Domain ownership"). The DNS
+# TXT proof is resolved with these name servers (IP addresses; empty: the system's resolver)
+# on this port, each lookup within this many seconds. Under the local development setting a
+# localhost plugin counts as verified unless PLUGINSTORE_LOCAL_DOMAINS_VERIFIED is off.
+PLUGINSTORE_DNS_NAMESERVERS = env.list("PLUGINSTORE_DNS_NAMESERVERS", default=[])
+PLUGINSTORE_DNS_PORT = env.int("PLUGINSTORE_DNS_PORT", default=53)
+PLUGINSTORE_DNS_TIMEOUT_SECONDS = env.float("PLUGINSTORE_DNS_TIMEOUT_SECONDS", default=5.0)
+PLUGINSTORE_LOCAL_DOMAINS_VERIFIED = env.bool("PLUGINSTORE_LOCAL_DOMAINS_VERIFIED", default=True)
+CELERY_BEAT_SCHEDULE["domain-rechecks"] = {
+    # Claims due for their 30-day re-check (daily while the proof is lost), in a bounded batch,
+    # and the owners whose proof stayed lost for 14 days told that submissions are blocked.
+    "task": "domains.tasks.domain_rechecks_task",
+    "schedule": 3600.0,
+    "options": {"expires": 3600.0},
+}

@@ -19,6 +19,7 @@ from core.hosts import (
     url_host,
 )
 from core.queue import enqueue_on_commit, task_named
+from domains.selectors import domain_holder_id
 from pluginstore import fetching, permissions
 from pluginstore.checks import check_plugin
 from pluginstore.fetching import FetchedPlugin
@@ -95,6 +96,18 @@ def refuse_overlong_fields(instance: models.Model) -> None:
             )
 
 
+def _refuse_domain_of_another(domain: str, user: User) -> None:
+    """A domain another developer verified is theirs (PRODUCT.md section 9); until someone
+    verifies it, several developers may register it."""
+    holder_id = domain_holder_id(domain)
+    if holder_id is not None and holder_id != user.pk:
+        raise ApplicationError(
+            f"{domain} is verified by another developer, who owns it on PluginStore, so it "
+            "can't be registered by anyone else. If you control this domain, contact us "
+            "through Help."
+        )
+
+
 def _check_open_jobs(user: User) -> None:
     open_jobs = FetchJob.objects.filter(
         requested_by=user,
@@ -120,13 +133,11 @@ def plugin_registration_start(*, user: User, target: PluginTarget | str, categor
     _refuse_unfetchable(target)
     manifest_url = target.manifest_url
     domain = plugin_domain_for(manifest_url)
-    existing = Plugin.objects.filter(domain=domain).only("owner_id").first()
-    if existing is not None:
-        if existing.owner_id == user.pk:
-            raise ApplicationError(
-                f"You already registered {domain}. Refresh it from its page to fetch a new version."
-            )
-        raise ApplicationError(f"{domain} is already registered by another developer.")
+    if Plugin.objects.filter(domain=domain, owner=user).exists():
+        raise ApplicationError(
+            f"You already registered {domain}. Refresh it from its page to fetch a new version."
+        )
+    _refuse_domain_of_another(domain, user)
     _check_open_jobs(user)
     job = FetchJob.objects.create(
         kind=FetchJobKind.REGISTER, requested_by=user, target=manifest_url, category=category
@@ -314,6 +325,7 @@ def _create_plugin(
 ) -> Plugin:
     """A new Unverified plugin with its first version, audited."""
     domain = plugin_domain_for(manifest_url)
+    _refuse_domain_of_another(domain, owner)  # verified while the fetch job ran
     plugin = Plugin(
         owner=owner,
         slug=_unique_slug(domain),
@@ -326,7 +338,13 @@ def _create_plugin(
         with transaction.atomic():
             plugin.save(force_insert=True)
     except IntegrityError:
-        raise ApplicationError(f"{domain} is already registered.") from None
+        # The owner's second registration of the domain, or a slug another developer's
+        # registration of the same domain took at the same moment.
+        if Plugin.objects.filter(owner=owner, domain=domain).exists():
+            raise ApplicationError(f"You already registered {domain}.") from None
+        raise ApplicationError(
+            f"Another registration of {domain} was saved at the same moment. Please try again."
+        ) from None
     plugin_status_record(plugin, by=owner, from_status="", reason="Registered")
     version = _new_version(
         plugin, fetched, owner, version_content_hash(fetched.manifest_bytes, fetched.spec_bytes)

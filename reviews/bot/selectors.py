@@ -13,12 +13,19 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from accounts.models import User
+from domains.selectors import domain_standings
 from inbox.models import Thread
 from pluginstore.models import Plugin
 from pluginstore.presenters import fetch_job_steps
 from pluginstore.selectors import VERSION_SUMMARY_FIELDS, worked_on_by
 from reviews import selectors
-from reviews.bot.services import BOT_CRITERIA, checked_version, next_criterion, plugin_blocker
+from reviews.bot.services import (
+    BOT_CRITERIA,
+    bot_words,
+    checked_version,
+    next_criterion,
+    plugin_blocker,
+)
 from reviews.models import (
     OPEN_STATES,
     BotStep,
@@ -27,6 +34,7 @@ from reviews.models import (
     SubmissionConversation,
     SubmissionState,
 )
+from reviews.permissions import submission_blocker
 
 # The version's documents are not shown here; its findings are.
 _HEAVY = ("manifest_text", "spec_text", "manifest", "spec")
@@ -39,6 +47,8 @@ class PluginChoice:
     reason: str
     open_state: str
     open_state_label: str
+    # The plugin's Domain page when its domain is what blocks it (PRODUCT.md section 9).
+    domain_url: str = ""
 
 
 @dataclass
@@ -83,14 +93,26 @@ def plugin_choices(user: User) -> list[PluginChoice]:
         )
         .order_by("name", "id")
     )
+    plugins = list(plugins)
+    standings = domain_standings(developer_id=user.pk, domains={p.domain for p in plugins})
     choices = []
     for plugin in plugins:
-        reason = plugin_blocker(user, plugin, plugin.open_state, plugin.rejected_hash)
+        blocker = submission_blocker(
+            user,
+            plugin,
+            open_state=plugin.open_state,
+            rejected_hash=plugin.rejected_hash,
+            recheck=True,
+            domain=standings[plugin.domain],
+        )
+        reason = bot_words(blocker, plugin.open_state)
+        domain_blocks = blocker is not None and blocker.reason.startswith("domain_")
         choices.append(
             PluginChoice(
                 plugin=plugin,
                 pickable=not reason,
                 reason=reason,
+                domain_url=blocker.domain_page if domain_blocks else "",
                 open_state=plugin.open_state or "",
                 open_state_label=(
                     SubmissionState(plugin.open_state).label if plugin.open_state else ""

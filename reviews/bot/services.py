@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ApplicationError
+from domains.selectors import DomainStanding
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJobState, Plugin
 from pluginstore.permissions import can_manage
@@ -31,7 +32,7 @@ from reviews.models import (
     SubmissionConversation,
     SubmissionState,
 )
-from reviews.permissions import APPEAL_HINT, submission_blocker
+from reviews.permissions import APPEAL_HINT, SubmissionBlocker, submission_blocker
 
 # The human criteria the developer confirms, in order, each with a one-line explanation.
 BOT_CRITERIA: tuple[tuple[str, str], ...] = (
@@ -67,18 +68,33 @@ BOT_CRITERION_IDS = tuple(str(c) for c, _ in BOT_CRITERIA)
 
 
 def plugin_blocker(
-    user: User, plugin: Plugin, open_state: str | None, rejected_hash: str | None
+    user: User,
+    plugin: Plugin,
+    open_state: str | None,
+    rejected_hash: str | None,
+    domain: DomainStanding | None = None,
 ) -> str:
     """Why the bot can't take this plugin now, in the bot's words ("" if it can).
 
     The verdict is reviews.permissions.submission_blocker's, without the latest version's own
     checks: the bot fetches and checks the plugin again before it files. open_state is the
     state of the plugin's open submission, if any, and rejected_hash the content of its last
-    rejected version (reviews.selectors.last_rejected_content); the caller loads both.
+    rejected version (reviews.selectors.last_rejected_content); the caller loads both. domain
+    is the owner's standing with the plugin's domain when the caller loaded it (a list).
     """
     blocker = submission_blocker(
-        user, plugin, open_state=open_state, rejected_hash=rejected_hash, recheck=True
+        user,
+        plugin,
+        open_state=open_state,
+        rejected_hash=rejected_hash,
+        recheck=True,
+        domain=domain,
     )
+    return bot_words(blocker, open_state)
+
+
+def bot_words(blocker: SubmissionBlocker | None, open_state: str | None) -> str:
+    """A submission_blocker verdict in the bot's words ("" for none)."""
     if blocker is None:
         return ""
     if blocker.reason == "banned":
@@ -95,6 +111,21 @@ def plugin_blocker(
         return (
             f"It already has a submission that is {label}. Wait for the decision, or withdraw "
             "it on the plugin's page to submit again."
+        )
+    if blocker.reason == "domain_unverified" and blocker.domain.state == "taken":
+        return (
+            f"Another developer verified {blocker.plugin.domain}, so they own it and this "
+            f"plugin can't be submitted. Its Domain page says more: {blocker.domain_page}"
+        )
+    if blocker.reason == "domain_unverified":
+        return (
+            f"Its domain {blocker.plugin.domain} isn't verified yet. Prove that you control it "
+            f"on the plugin's Domain page ({blocker.domain_page}), then come back to submit."
+        )
+    if blocker.reason == "domain_proof_lost_blocked":
+        return (
+            f"Your proof for {blocker.plugin.domain} has been missing too long, so submissions "
+            f"are blocked. Put it back and check it on the Domain page: {blocker.domain_page}"
         )
     if blocker.reason == "live":
         return (

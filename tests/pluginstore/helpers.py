@@ -6,6 +6,7 @@ import json
 import threading
 from http.server import ThreadingHTTPServer
 
+from domains.services import claim_confirm
 from pluginstore import services
 from pluginstore.models import Category, Plugin, PluginStatus
 from reviews.moderation import plugin_ban
@@ -49,11 +50,20 @@ def spec_for(title: str = "Test Weather") -> dict:
 
 
 def register(
-    owner, *, domain: str | None = None, category=Category.RETRIEVAL, **manifest
+    owner,
+    *,
+    domain: str | None = None,
+    category=Category.RETRIEVAL,
+    verified_domain: bool = True,
+    **manifest,
 ) -> Plugin:
-    """An Unverified plugin with one version, through plugin_register_documents."""
+    """An Unverified plugin with one version, through plugin_register_documents.
+
+    Its owner owns its domain (domains.services.claim_confirm, quietly), as every plugin must
+    before it is submitted (PRODUCT.md section 9); verified_domain=False leaves it unproved.
+    """
     domain = domain or f"plugin{next(_counter)}.example.com"
-    return services.plugin_register_documents(
+    plugin = services.plugin_register_documents(
         owner=owner,
         manifest_url=f"https://{domain}/.well-known/ai-plugin.json",
         manifest=json.dumps(manifest_for(domain, **manifest)).encode(),
@@ -61,6 +71,11 @@ def register(
         spec_url=f"https://{domain}/openapi.json",
         category=category,
     )
+    if verified_domain:
+        claim_confirm(
+            developer=owner, domain=plugin.domain, by=None, reason="Test data", notify=False
+        )
+    return plugin
 
 
 def approve(plugin: Plugin, reviewer=None) -> Plugin:
