@@ -14,12 +14,17 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from domains.proof import FILE_PATH as VERIFICATION_PATH
+
 SOURCE = Path(__file__).resolve().parents[2] / "demo_plugin"
 FILES = {
     "/.well-known/ai-plugin.json": ("ai-plugin.json", "application/json"),
     "/openapi.yaml": ("openapi.yaml", "application/yaml"),
     "/logo.svg": ("logo.svg", "image/svg+xml"),
 }
+# Put a domain's token in this file of the demo folder to prove the domain with the file
+# method (the Domain page; only needed when PLUGINSTORE_LOCAL_DOMAINS_VERIFIED is off).
+VERIFICATION_FILE = "pluginstore-verification.txt"
 BOOKS = [
     {"id": "b1", "title": "The Left Hand of Darkness", "author": "Ursula K. Le Guin"},
     {"id": "b2", "title": "Kindred", "author": "Octavia E. Butler"},
@@ -50,6 +55,9 @@ def make_handler(folder: Path, port: int):
                 name, content_type = FILES[path]
                 body = (folder / name).read_text(encoding="utf-8").replace("{port}", str(port))
                 return self._send(200, body.encode(), content_type)
+            if path == VERIFICATION_PATH and (folder / VERIFICATION_FILE).is_file():
+                body = (folder / VERIFICATION_FILE).read_bytes()
+                return self._send(200, body, "text/plain; charset=utf-8")
             if path == "/legal":
                 return self._send(200, b"Book Finder demo: no data is kept.", "text/plain")
             if path == "/books":
