@@ -13,7 +13,7 @@ from api.tokens import TokenRefused
 from core.exceptions import ApplicationError
 
 ERROR_CODES = {
-    "token_missing": (401, "no 'Authorization: Bearer <token>' header"),
+    "token_missing": (401, "no Authorization: Bearer header"),
     "token_invalid": (401, "no such token"),
     "token_revoked": (401, "the token was revoked"),
     "token_expired": (401, "the token expired"),

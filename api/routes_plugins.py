@@ -73,7 +73,9 @@ def job_out(job: FetchJob) -> dict:
     }
 
 
-@router.get("/plugins", response={200: PluginPage, **ERRORS}, url_name="plugins")
+@router.get(
+    "/plugins", response={200: PluginPage, **ERRORS}, url_name="plugins", summary="My plugins"
+)
 def plugin_list(request: HttpRequest, query: Query[PageQuery]):
     """The plugins you develop (as owner or co-developer), newest first, 20 a page."""
     return selectors.paginate(
@@ -81,7 +83,9 @@ def plugin_list(request: HttpRequest, query: Query[PageQuery]):
     )
 
 
-@router.post("/plugins", response={202: JobOut, **ERRORS}, url_name="register")
+@router.post(
+    "/plugins", response={202: JobOut, **ERRORS}, url_name="register", summary="Register a plugin"
+)
 def plugin_register(request: HttpRequest, body: RegisterIn):
     """Register a plugin by its domain: starts a fetch job (poll GET /jobs/{id})."""
     try:
@@ -93,13 +97,23 @@ def plugin_register(request: HttpRequest, body: RegisterIn):
     return Status(202, job_out(job))
 
 
-@router.get("/plugins/{plugin_id}", response={200: PluginOut, **ERRORS}, url_name="plugin")
+@router.get(
+    "/plugins/{plugin_id}",
+    response={200: PluginOut, **ERRORS},
+    url_name="plugin",
+    summary="One of my plugins",
+)
 def plugin_detail(request: HttpRequest, plugin_id: int):
     """One of your plugins: its status and its latest and live versions."""
     return plugin_out(selectors.api_plugin(request.auth.user, plugin_id))
 
 
-@router.post("/plugins/{plugin_id}/refresh", response={202: JobOut, **ERRORS}, url_name="refresh")
+@router.post(
+    "/plugins/{plugin_id}/refresh",
+    response={202: JobOut, **ERRORS},
+    url_name="refresh",
+    summary="Refresh a plugin",
+)
 def plugin_refresh(request: HttpRequest, plugin_id: int):
     """Fetch the manifest and spec again; a new version is stored only if they changed."""
     plugin = selectors.api_plugin(request.auth.user, plugin_id)
@@ -110,13 +124,23 @@ def plugin_refresh(request: HttpRequest, plugin_id: int):
     return Status(202, job_out(job))
 
 
-@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, url_name="job")
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, **ERRORS},
+    url_name="job",
+    summary="A job's state and findings",
+)
 def job_detail(request: HttpRequest, job_id: int):
     """A register or refresh job you started: its state and, once finished, its findings."""
     return job_out(selectors.api_job(request.auth.user, job_id))
 
 
-@router.get("/plugins/{plugin_id}/domain", response={200: DomainOut, **ERRORS}, url_name="domain")
+@router.get(
+    "/plugins/{plugin_id}/domain",
+    response={200: DomainOut, **ERRORS},
+    url_name="domain",
+    summary="A plugin's domain",
+)
 def domain_detail(request: HttpRequest, plugin_id: int):
     """Your standing with the plugin's domain, the proof to publish and the newest check."""
     plugin = selectors.api_plugin(request.auth.user, plugin_id)
@@ -127,6 +151,7 @@ def domain_detail(request: HttpRequest, plugin_id: int):
     "/plugins/{plugin_id}/verify-domain",
     response={202: DomainOut, **ERRORS},
     url_name="verify_domain",
+    summary="Verify a plugin's domain",
 )
 def domain_verify(request: HttpRequest, plugin_id: int):
     """Look for the proof of control of the plugin's domain (DNS TXT record or well-known

@@ -52,6 +52,7 @@ def _one(plugin_id: int, submission_id: int) -> dict:
     "/plugins/{plugin_id}/submissions",
     response={200: SubmissionPage, **ERRORS},
     url_name="submissions",
+    summary="A plugin's submissions",
 )
 def submission_list(request: HttpRequest, plugin_id: int, query: Query[PageQuery]):
     """The plugin's submissions, newest first: state, queue position, due date, decision."""
@@ -64,6 +65,7 @@ def submission_list(request: HttpRequest, plugin_id: int, query: Query[PageQuery
     "/plugins/{plugin_id}/submissions",
     response={201: SubmissionOut, **ERRORS},
     url_name="submit",
+    summary="Submit the latest version",
 )
 def submission_create(request: HttpRequest, plugin_id: int, body: SubmitIn):
     """Submit the plugin's latest version for review, confirming the human criteria
@@ -79,7 +81,10 @@ def submission_create(request: HttpRequest, plugin_id: int, body: SubmitIn):
 
 
 @router.get(
-    "/submissions/{submission_id}", response={200: SubmissionOut, **ERRORS}, url_name="submission"
+    "/submissions/{submission_id}",
+    response={200: SubmissionOut, **ERRORS},
+    url_name="submission",
+    summary="A submission's state",
 )
 def submission_detail(request: HttpRequest, submission_id: int):
     """A submission's state: queue position and expected date while waiting, then the
@@ -92,6 +97,7 @@ def submission_detail(request: HttpRequest, submission_id: int):
     "/submissions/{submission_id}/withdraw",
     response={200: SubmissionOut, **ERRORS},
     url_name="withdraw",
+    summary="Withdraw a submission",
 )
 def submission_withdraw(request: HttpRequest, submission_id: int):
     """Take an open submission back; the plugin stays as it is."""
@@ -119,7 +125,12 @@ def thread_out(user):
     return serialize
 
 
-@router.get("/messages", response={200: ThreadPage, **ERRORS}, url_name="messages")
+@router.get(
+    "/messages",
+    response={200: ThreadPage, **ERRORS},
+    url_name="messages",
+    summary="My message threads",
+)
 def thread_list(request: HttpRequest, query: Query[PageQuery]):
     """Your Help > Messages threads, newest activity first (reading here marks nothing read)."""
     user = request.auth.user
@@ -127,7 +138,12 @@ def thread_list(request: HttpRequest, query: Query[PageQuery]):
     return selectors.paginate(request, threads, query.page, thread_out(user))
 
 
-@router.get("/messages/{thread_id}", response={200: MessagePage, **ERRORS}, url_name="thread")
+@router.get(
+    "/messages/{thread_id}",
+    response={200: MessagePage, **ERRORS},
+    url_name="thread",
+    summary="A thread's messages",
+)
 def thread_messages(request: HttpRequest, thread_id: int, query: Query[PageQuery]):
     """A thread's messages, oldest first."""
     user = request.auth.user
