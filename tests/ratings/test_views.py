@@ -245,3 +245,17 @@ def test_a_former_installer_can_still_rate_from_the_page(client):
     client.post(reverse("ratings:edit", args=[plugin.slug]), {"stars": "3"})
 
     assert Rating.objects.get().stars == 3
+
+
+def test_a_search_sorted_by_rating_ranks_as_the_listing_does(client):
+    owner = DeveloperFactory()
+    low = approved_plugin(owner, name_for_human="Weather Low")
+    rate(low, stars=2)
+    high = approved_plugin(owner, name_for_human="Weather High")
+    rate(high, stars=5)
+    approved_plugin(owner, name_for_human="Weather Unrated")
+
+    response = client.get(reverse("store:list"), {"q": "weather", "sort": "rating"})
+
+    names = [p.display_name for p in response.context["page"].object_list]
+    assert names == ["Weather High", "Weather Low", "Weather Unrated"]
