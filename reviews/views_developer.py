@@ -22,6 +22,7 @@ from pluginstore.presenters import findings_by_field
 from pluginstore.views_developer import developer_required, owned_plugin
 from pluginstore.views_team import team_context
 from reviews import permissions, selectors, services
+from watch import selectors as watch_selectors
 
 
 @developer_required
@@ -66,6 +67,7 @@ def plugin_detail(request, plugin_id: int):
         "can_refresh": plugin_permissions.can_refresh(request.user, plugin),
         "can_invite": plugin_permissions.can_invite_testers(request.user, plugin),
         "tester_limit": settings.UNVERIFIED_DEVELOPER_LIMIT,
+        "watch": watch_selectors.plugin_watch_summary(plugin),
         "domain_standing": domain,
     }
     # Its developers, invitations, listing and ownership (PRODUCT.md section 13).

@@ -333,6 +333,24 @@ LOGGING = {
 RATING_PRIOR_MEAN = 3.5
 RATING_PRIOR_WEIGHT = 5
 
+# The watch (PRODUCT.md section 10, the watch app; README "Watching approved plugins"): every
+# approved plugin is re-fetched once a day at its slot (its id's minute of the day). Beat starts
+# a run every WATCH_BEAT_SECONDS; a run claims due plugins until WATCH_RUN_SECONDS have passed,
+# at most WATCH_CONCURRENCY at once across every worker (lanes: PostgreSQL advisory locks). A
+# claim is a lease of WATCH_LEASE_SECONDS: a killed worker's plugin is taken again after it.
+WATCH_CONCURRENCY = env.int("PLUGINSTORE_WATCH_CONCURRENCY", default=8)
+WATCH_BEAT_SECONDS = 300
+WATCH_RUN_SECONDS = 240
+WATCH_LEASE_SECONDS = 300
+# Unreachable this many days running: the owner is told; then the store marks it unavailable.
+WATCH_TELL_UNREACHABLE_DAYS = 3
+WATCH_UNAVAILABLE_DAYS = 7
+CELERY_BEAT_SCHEDULE["watch-run"] = {
+    "task": "watch.tasks.watch_run_task",
+    "schedule": float(WATCH_BEAT_SECONDS),
+    "options": {"expires": float(WATCH_BEAT_SECONDS)},
+}
+
 # The developer API (the api app; README "The developer API"): django-ninja renders its docs
 # page from its own templates and static files (Swagger UI, no CDN) when it is an app.
 INSTALLED_APPS += ["ninja"]
