@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.views import developer_access_page
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services
+from pluginstore.developer_list import fill_rows
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
 from pluginstore.models import FetchJob, Plugin, PluginVersion
 from pluginstore.presenters import fetch_job_steps, findings_by_field
@@ -72,6 +73,8 @@ def plugin_list(request):
         "jobs": selectors.recent_jobs(request.user),
         "invitations": selectors.invitations_for(request.user),
     }
+    # The review column (a higher floor fills it; see pluginstore.developer_list).
+    fill_rows(request.user, context["plugins"])
     return render(
         request, "pluginstore/developer_plugins.html", context, status=400 if form.errors else 200
     )
