@@ -327,22 +327,9 @@ def plugins_testing(user: User) -> QuerySet[Plugin]:
 
 def recent_jobs(user: User, limit: int = 5) -> QuerySet[FetchJob]:
     """The user's last fetch jobs with their version's number and error count (one query)."""
-    return (
-        FetchJob.objects.filter(requested_by=user)
-        .select_related("version")
-        .only(
-            "id",
-            "kind",
-            "target",
-            "state",
-            "created_at",
-            "finished_at",
-            "plugin_id",
-            "unchanged",
-            "version__number",
-            "version__error_count",
-        )[:limit]
-    )
+    fields = ("id", "kind", "target", "state", "created_at", "finished_at", "plugin_id")
+    jobs = FetchJob.objects.filter(requested_by=user).select_related("version")
+    return jobs.only(*fields, "unchanged", "version__number", "version__error_count")[:limit]
 
 
 def plugin_versions(plugin: Plugin) -> QuerySet[PluginVersion]:
