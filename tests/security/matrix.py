@@ -264,6 +264,27 @@ RATING_ROWS = [
       data={"reason": "Spam."}),
 ]
 
+# User reports (the reports app): any signed-in user reports an approved plugin (the Plus user
+# already has an open report of it, "report": refused on the form, 200; its owner too); an
+# unverified or banned plugin can't be reported (404). /favicon.ico redirects to the icon.
+REPORT_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("reports:mine", get=                    "LOG  200    200  200   200   200    200  200",
+                      post=                   "LOG  405    405  405   405   405    405  405"),
+    R("reports:create", A_SLUG, get=          "LOG  200    200  200   200   200    200  200",
+                                post=         "LOG  302    200  200   302   302    302  302",
+      data={"reason": "broken", "text": "It fails."},
+      note="the Plus user's open report and the owner's own plugin: refused on the form"),
+    R("reports:create", U_SLUG, get=          "LOG  404    404  404   404   404    404  404",
+                                post=         "LOG  404    404  404   404   404    404  404",
+      data={"reason": "broken", "text": "It fails."}),
+    R("reports:create", B_SLUG, get=          "LOG  404    404  404   404   404    404  404",
+                                post=         "LOG  404    404  404   404   404    404  404",
+      data={"reason": "broken", "text": "It fails."}),
+    R("favicon", get=                         "302  302    302  302   302   302    302  302",
+                 post=                        "302  302    302  302   302   302    302  302"),
+]
+
 # Admin: non-staff go to the admin sign-in; staff without the Reviewers group see only the index.
 S = {"object_id": "submission"}
 P = {"object_id": "unverified"}
@@ -357,10 +378,17 @@ ADMIN_ROWS = [
                                            get=   "ADM  ADM    ADM  ADM   ADM   ADM    200  403",
                                            post=  "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
       data={"_fsm_transition_to": "restore"}, note="the Show again button"),
+    # User reports: reviewers see them grouped by plugin and dismiss them with a note.
+    *_admin("reports_report", "report",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    R("admin:reports_report_dismiss", get=        "ADM  ADM    ADM  ADM   ADM   ADM    405  403",
+                                      post=       "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
+      data={"plugin": "@approved", "report": "@report", "note": "It works for us."}),
     *_admin("inbox_notification", "notification",
             rev=     "403 403 403 403 403",
             rev_post="403 403 403 403 403"),
 ]
 # fmt: on
 
-ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + RATING_ROWS + ADMIN_ROWS
+ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + RATING_ROWS + REPORT_ROWS + ADMIN_ROWS

@@ -16,6 +16,7 @@ from inbox.models import Thread
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJob
 from ratings import services as ratings_services
+from reports import services as reports_services
 from reviews import moderation
 from reviews.models import CannedReason, Criterion
 from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make_reviewer
@@ -44,6 +45,8 @@ MARKERS = {
     # A review a reviewer hid, and the reason: its author (the tester) and reviewers.
     "Zhiddenreviewqx": {"tester", "reviewer"},
     "Zhidereasonqx": {"tester", "reviewer"},
+    # The Plus user's report of the approved plugin: the reporter and reviewers, never its owner.
+    "Zreporttextqx": {"plus", "reviewer"},
     # Every account's email address: its own, the reviewers' (who manage accounts), and the
     # tester's to the owner who invited them.
     **{f"z{role}mailqx@example.com": {role, "reviewer"} for role in ROLES if role != "anon"},
@@ -125,6 +128,10 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         ratings_services.rating_hide(
             rating_id=hidden_rating.pk, by=reviewer, reason="Zhidereasonqx"
         )
+        # The Plus user reports it (open; every reviewer is told).
+        report = reports_services.report_create(
+            user=u["plus"], plugin_id=approved.pk, reason="broken", text="Zreporttextqx"
+        )
 
         # The owner's banned plugin, which the Plus user had installed.
         banned = register(owner, name_for_human="Gone Weather", domain="gone.example.com")
@@ -175,6 +182,7 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         owner_user=owner,
         rating=rating,
         hidden_rating=hidden_rating,
+        report=report,
         token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
     )
     # The emails the world's notifications sent, for the leak check on emails.
