@@ -87,3 +87,19 @@ def test_the_store_list_costs_the_same_with_many_rated_plugins(client):
 
     assert after == before
     assert after <= 8
+
+
+def test_the_rating_form_page_costs_the_same_with_10_or_1000_reviews(client):
+    owner = DeveloperFactory()
+    few, many = approved_plugin(owner), approved_plugin(owner)
+    _reviewed(few, 10)
+    _reviewed(many, 1000)
+    user = PlusUserFactory()
+    for plugin in (few, many):
+        services.rating_save(user=installer(plugin, user), plugin_id=plugin.pk, stars=3)
+    client.force_login(user)
+
+    costs = [_queries(client, reverse("ratings:edit", args=[p.slug])) for p in (few, many)]
+
+    assert costs[0] == costs[1]
+    assert costs[0] <= 10, costs
