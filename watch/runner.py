@@ -36,15 +36,19 @@ class RunStats:
     failed: int = 0  # checks that broke on our side
     lanes: int = 0
     durations: list[float] = field(default_factory=list)
+    by_plugin: dict[int, float] = field(default_factory=dict)  # plugin id -> seconds
+    done_at: dict[int, float] = field(default_factory=dict)  # plugin id -> time.monotonic()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, *, checked: int = 0, lost: int = 0, failed: int = 0, seconds=None) -> None:
+    def add(self, *, checked=0, lost=0, failed=0, seconds=None, plugin_id=None) -> None:
         with self._lock:
             self.checked += checked
             self.lost += lost
             self.failed += failed
             if seconds is not None:
                 self.durations.append(seconds)
+                self.by_plugin[plugin_id] = seconds
+                self.done_at[plugin_id] = time.monotonic()
 
 
 def _take_lane(lanes: int) -> int | None:
@@ -94,6 +98,7 @@ def run_lane(
                 checked=1 if recorded is not None else 0,
                 lost=1 if recorded is None else 0,
                 seconds=time.monotonic() - started,
+                plugin_id=claim.plugin_id,
             )
     finally:
         _free_lane(lane)
