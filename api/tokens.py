@@ -189,3 +189,13 @@ def bad_token_limited(ip: str) -> bool:
     """Whether the address is already over the refused-token limit (without counting)."""
     window = int(timezone.now().timestamp() // 60)
     return (cache.get(f"api-rate:bad:{ip}:{window}") or 0) >= BAD_TOKEN_LIMIT_PER_MINUTE
+
+
+@transaction.atomic
+def api_tokens_revoke_by_staff(*, by: User, token_ids: list[int]) -> int:
+    """Staff revoke tokens (a leak reported to us, found by its prefix); returns how many."""
+    if not (by.is_active and by.is_staff and by.has_perm("api.change_apitoken")):
+        raise ApplicationError("You are not allowed to revoke API tokens.")
+    return ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

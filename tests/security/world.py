@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.services import developer_access_request_create, user_upgrade_to_plus
-from api.tokens import api_token_create
+from api.tokens import api_token_create, token_use_record
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
@@ -184,6 +184,14 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         hidden_rating=hidden_rating,
         report=report,
         token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
+    )
+    world.objects["token_use"] = token_use_record(
+        token=world.objects["token"],
+        method="POST",
+        path="/api/v1/plugins",
+        status_code=202,
+        code="",
+        ip="127.0.0.1",
     )
     # The emails the world's notifications sent, for the leak check on emails.
     world.objects["emails"] = list(mail.outbox)
