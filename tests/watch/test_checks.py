@@ -234,3 +234,65 @@ def test_a_banned_plugin_is_no_longer_checked(approved, plugin_server, clock):
     clock.next_day()
     assert run(clock).checked == 0
     assert requests_for(plugin_server, plugin) == []
+
+
+def test_each_notice_is_delivered_to_the_plugins_thread_with_its_message(
+    approved, plugin_server, clock, django_capture_on_commit_callbacks
+):
+    from inbox.models import Message
+
+    plugin = approved("told")
+    run(clock)
+    host = plugin_server.hosts[plugin.domain]
+    host.documents[SPEC_PATH] = json.dumps(spec_for(title="Changed")).encode()
+    clock.next_day()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(clock)
+    host.mode = "down"
+    for _ in range(8):
+        clock.next_day()
+        with django_capture_on_commit_callbacks(execute=True):
+            run(clock)
+    host.mode = "ok"
+    clock.next_day()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(clock)
+    messages = {m.kind: m for m in Message.objects.filter(thread__plugin=plugin)}
+    kinds = {"watch_drifted", "watch_unreachable", "watch_unavailable", "watch_back"}
+    assert set(messages) >= kinds
+    drifted = messages["watch_drifted"]
+    assert drifted.subject == "Test Weather no longer matches its approved version"
+    assert "Submit version 2 for review" in drifted.body
+    assert "for 3 days" in messages["watch_unreachable"].subject
+    assert "unavailable" in messages["watch_unavailable"].subject
+    assert "available again" in messages["watch_back"].body
+
+
+def test_a_spec_that_can_no_longer_be_fetched_is_unreachable(approved, plugin_server, clock):
+    plugin = approved("nospec")
+    del plugin_server.hosts[plugin.domain].documents[SPEC_PATH]
+    run(clock)
+    watch = watch_of(plugin)
+    assert watch.last_outcome == WatchOutcome.UNREACHABLE
+    assert watch.last_error.startswith("The OpenAPI spec:") and "404" in watch.last_error
+    assert plugin.versions.count() == 1
+
+
+def test_a_check_that_breaks_on_our_side_is_recorded_and_waits_for_the_next_slot(
+    approved, plugin_server, clock, monkeypatch
+):
+    plugin = approved("bug")
+    run(clock)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr("watch.fetching.observe", broken)
+    clock.next_day()
+    stats = run(clock)
+    assert (stats.checked, stats.failed) == (1, 1)
+    watch = watch_of(plugin)
+    assert watch.last_outcome == WatchOutcome.ERROR
+    assert watch.unreachable_since is None  # not counted against the plugin
+    assert watch.due_at > clock.now
+    assert run(clock).checked == 0

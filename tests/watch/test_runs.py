@@ -203,3 +203,20 @@ def test_a_worker_killed_mid_check_neither_skips_nor_doubles_the_plugin(
     assert [(r.path, r.status) for r in since_kill if r.path == MANIFEST_PATH] == [
         (MANIFEST_PATH, 200)
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres
+def test_the_beat_task_runs_the_due_checks(approved, plugin_server, settings):
+    from django.utils import timezone
+
+    from config.celery_app import app
+    from watch.tasks import watch_run_task
+
+    beat = settings.CELERY_BEAT_SCHEDULE["watch-run"]
+    assert beat["task"] == "watch.tasks.watch_run_task" in app.tasks
+    plugin = approved("beat")
+    services.watches_create(now=timezone.now())
+    PluginWatch.objects.filter(plugin=plugin).update(due_at=timezone.now())
+    assert watch_run_task() == {"checked": 1, "lost": 0, "failed": 0}
+    assert watch_of(plugin).last_outcome == WatchOutcome.UNCHANGED
