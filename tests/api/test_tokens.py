@@ -219,3 +219,12 @@ def test_the_page_has_a_fixed_query_budget(client, django_assert_max_num_queries
     client.force_login(developer)
     with django_assert_max_num_queries(9):
         assert client.get(reverse("api_tokens")).status_code == 200
+
+
+def test_a_token_name_comes_back_as_text(client):
+    developer = DeveloperFactory()
+    _create(developer, name='<script>alert("x")</script><b onmouseover=1>')
+    client.force_login(developer)
+    page = client.get(reverse("api_tokens")).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b onmouseover=1&gt;" in page
+    assert '<script>alert("x")' not in page and "<b onmouseover" not in page
