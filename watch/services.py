@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.text import clip
 from inbox.services import notification_intent_create
-from pluginstore.checks import check_plugin
+from pluginstore.checks import CheckReport, check_plugin
 from pluginstore.fetching import FetchedPlugin
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
 from pluginstore.services.registration import plugin_version_store, version_content_hash
@@ -124,9 +124,26 @@ def seen_for(watch_id: int) -> fetching.Seen | None:
 
 
 def watch_check(claim: Claim, *, now: datetime.datetime | None = None) -> PluginWatch | None:
-    """Fetch the claimed plugin and record what was found (None: the lease was lost)."""
+    """Fetch the claimed plugin and record what was found (None: the lease was lost).
+
+    New content is checked here, before any lock is taken: the checker may take seconds.
+    """
     observation = fetching.observe(claim.manifest_url, seen_for(claim.watch_id))
-    return watch_record(claim=claim, observation=observation, now=now)
+    report = None
+    if observation.kind == fetching.FETCHED:
+        known = set(
+            PluginVersion.objects.filter(
+                plugin_id=claim.plugin_id, pk__in=_live_and_latest(claim.plugin_id)
+            ).values_list("content_hash", flat=True)
+        )
+        if _hash(observation) not in known:
+            report = _report(observation)
+    return watch_record(claim=claim, observation=observation, report=report, now=now)
+
+
+def _live_and_latest(plugin_id: int):
+    row = Plugin.objects.filter(pk=plugin_id).values("live_version_id", "latest_version_id")
+    return [v for v in (row.first() or {}).values() if v is not None]
 
 
 @transaction.atomic
@@ -134,9 +151,11 @@ def watch_record(
     *,
     claim: Claim,
     observation: fetching.Observation | None,
+    report: CheckReport | None = None,
     now: datetime.datetime | None = None,
 ) -> PluginWatch | None:
-    """Write what one check found (None: it broke on our side) and free the slot.
+    """Write what one check found (None: it broke on our side) and free the slot; `report`
+    is the checker's on new content (made here if the caller had none).
 
     Locks the watch, then the plugin (the order every watch write keeps).
     """
@@ -157,7 +176,7 @@ def watch_record(
         elif observation.kind == fetching.UNREACHABLE:
             _unreachable(watch, plugin, observation, claim.slot, now)
         else:
-            _reachable(watch, plugin, observation, now)
+            _reachable(watch, plugin, observation, report, now)
         watch.last_checked_at = now
     watch.checked_slot = claim.slot
     watch.due_at = schedule.next_due(claim.slot, now)
@@ -217,7 +236,11 @@ def _unreachable(
 
 
 def _reachable(
-    watch: PluginWatch, plugin: Plugin, observation: fetching.Observation, now: datetime.datetime
+    watch: PluginWatch,
+    plugin: Plugin,
+    observation: fetching.Observation,
+    report: CheckReport | None,
+    now: datetime.datetime,
 ) -> None:
     if watch.unreachable_since is not None:
         was_unavailable = plugin.unavailable_since is not None
@@ -241,7 +264,7 @@ def _reachable(
     watch.last_ok_at = now
     watch.last_error = ""
     if observation.kind == fetching.FETCHED:
-        watch.seen_version = _version_served(plugin, observation)
+        watch.seen_version = _version_served(plugin, observation, report)
     seen = watch.seen_version
     if seen is None or seen.pk == plugin.live_version_id:
         watch.last_outcome = WatchOutcome.UNCHANGED
@@ -256,19 +279,24 @@ def _reachable(
     watch.spec_last_modified = observation.spec_last_modified
 
 
-def _version_served(plugin: Plugin, observation: fetching.Observation) -> PluginVersion:
+def _version_served(
+    plugin: Plugin, observation: fetching.Observation, report: CheckReport | None
+) -> PluginVersion:
     """The version whose content the server serves: the live one, the latest one, or a new
     one stored now (not live; the owner is told once, keyed by the version)."""
-    content_hash = version_content_hash(observation.manifest_bytes, observation.spec_bytes)
     live = plugin.live_version
+    content_hash = _hash(observation)
     if live is not None and live.content_hash == content_hash:
         return live
+    latest = PluginVersion.objects.filter(pk=plugin.latest_version_id)
+    if report is None and latest.values_list("content_hash", flat=True).first() != content_hash:
+        report = _report(observation)  # the latest changed since watch_check looked (rare)
     fetched = FetchedPlugin(
         manifest_url=observation.manifest_url,
         spec_url=observation.spec_url,
         manifest_bytes=observation.manifest_bytes,
         spec_bytes=observation.spec_bytes,
-        report=_report_unless_known(plugin, observation, content_hash),
+        report=report,  # None only when the latest has this content: nothing is stored
     )
     version, created = plugin_version_store(plugin_id=plugin.pk, fetched=fetched, by=None)
     if created and live is not None:
@@ -287,16 +315,11 @@ def _version_served(plugin: Plugin, observation: fetching.Observation) -> Plugin
     return version
 
 
-def _report_unless_known(plugin: Plugin, observation: fetching.Observation, content_hash: str):
-    """The checker's report, skipped (it may take seconds) when the latest version already
-    has this content and so nothing will be stored."""
-    latest_hash = (
-        PluginVersion.objects.filter(pk=plugin.latest_version_id)
-        .values_list("content_hash", flat=True)
-        .first()
-    )
-    if latest_hash == content_hash:
-        return None
+def _hash(observation: fetching.Observation) -> str:
+    return version_content_hash(observation.manifest_bytes, observation.spec_bytes)
+
+
+def _report(observation: fetching.Observation) -> CheckReport:
     return check_plugin(
         observation.manifest_bytes,
         observation.spec_bytes,
