@@ -397,4 +397,48 @@ ADMIN_ROWS = [
 ]
 # fmt: on
 
+# Teams and a plugin's life (PRODUCT.md section 13): the owner manages people, transfers,
+# unlists and deletes; only the invited account (the tester) sees and answers its invitation.
+# Last, since the owner's POSTs change the world: unlisted, then listed again.
+AP = {"plugin_id": "approved"}
+TI = {"invitation_id": "team_invitation"}
+# fmt: off
+TEAM_ROWS = [
+    #                                          anon normal plus owner other tester rev  staff
+    R("developer:co_developer_invite", U, get="LOG  403    403  405   405   405    403  403",
+                                        post= "LOG  403    403  302   404   404    403  403",
+      data={"email": "nobody@example.com"}),
+    R("developer:co_developer_remove", {**AP, "member_id": "member"},
+                                        get=  "LOG  403    403  405   405   405    403  403",
+                                        post= "LOG  403    403  302   404   404    403  403"),
+    R("developer:transfer", AP, get=          "LOG  403    403  405   405   405    403  403",
+                                post=         "LOG  403    403  302   404   404    403  403",
+      data={"email": "nobody@example.com"}),
+    R("developer:invitation_cancel", {**AP, **TI},
+                                get=          "LOG  403    403  405   405   405    403  403",
+                                post=         "LOG  403    403  302   404   404    403  403"),
+    R("developer:unlist", AP, get=            "LOG  403    403  405   405   405    403  403",
+                              post=           "LOG  403    403  302   404   404    403  403"),
+    R("developer:relist", AP, get=            "LOG  403    403  405   405   405    403  403",
+                              post=           "LOG  403    403  302   404   404    403  403"),
+    R("developer:delete", U, get=             "LOG  403    403  200   404   404    403  403",
+                             post=            "LOG  403    403  400   404   404    403  403",
+      data={"confirmation": "unver.example.com"},
+      note="its open submission must be withdrawn first: the form says so"),
+    R("developer:leave", AP, get=             "LOG  405    405  405   405   405    405  405",
+                             post=            "LOG  404    404  404   404   404    404  404",
+      note="only a co-developer leaves; nobody here is one"),
+    R("developer:invitations", get=           "LOG  200    200  200   200   200    200  200",
+                               post=          "LOG  405    405  405   405   405    405  405"),
+    R("developer:invitation", TI, get=        "LOG  404    404  404   404   200    404  404",
+                                  post=       "LOG  405    405  405   405   405    405  405"),
+    R("developer:invitation_decline", TI, get="LOG  405    405  405   405   405    405  405",
+                                  post=       "LOG  404    404  404   404   302    404  404"),
+    R("developer:invitation_accept", TI, get= "LOG  405    405  405   405   405    405  405",
+                                  post=       "LOG  404    404  404   404   302    404  404",
+      note="declined just before: refused with a message on the invitation's page"),
+]
+# fmt: on
+
 ROWS = SITE_ROWS + BOT_ROWS + TOKEN_ROWS + API_ROWS + RATING_ROWS + REPORT_ROWS + ADMIN_ROWS
+ROWS += TEAM_ROWS  # last: the owner's POSTs in it change the world

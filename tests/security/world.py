@@ -15,6 +15,7 @@ from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
 from pluginstore.models import FetchJob
+from pluginstore.services import team
 from ratings import services as ratings_services
 from reports import services as reports_services
 from reviews import moderation
@@ -193,6 +194,16 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         code="",
         ip="127.0.0.1",
     )
+    # A co-developer of the approved plugin (a bystander, no role) and the owner's invitation
+    # to the tester to join it too (PRODUCT.md section 13).
+    with capture_on_commit(execute=True):
+        member_dev = DeveloperFactory(display_name="Member")
+        joined = team.co_developer_invite(plugin_id=approved.pk, by=owner, email=member_dev.email)
+        team.invitation_accept(invitation_id=joined.pk, user=member_dev)
+        world.objects["team_invitation"] = team.co_developer_invite(
+            plugin_id=approved.pk, by=owner, email=u["tester"].email
+        )
+    world.objects["member"] = approved.members.get(developer=member_dev)
     # The emails the world's notifications sent, for the leak check on emails.
     world.objects["emails"] = list(mail.outbox)
     for role in ROLES:
