@@ -55,6 +55,7 @@ class PluginWatch(TimeStampedModel):
     class Meta:
         ordering = ["due_at", "id"]
         verbose_name = "plugin watch"
+        verbose_name_plural = "plugin watches"
         indexes = [models.Index(fields=["due_at"], name="watch_due")]
         constraints = [
             models.CheckConstraint(condition=Q(slot_minute__lt=24 * 60), name="watch_slot_in_day"),

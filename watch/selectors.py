@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from core.diff import DocumentDiff, document_diff, pretty_lines
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
@@ -63,7 +63,7 @@ def drifted_watches() -> QuerySet[PluginWatch]:
         last_outcome=WatchOutcome.DRIFTED,
         drifted_version__isnull=False,
         plugin__status=PluginStatus.APPROVED,
-    )
+    ).exclude(drifted_version=F("plugin__live_version"))  # approved since the check
 
 
 def unavailable_watches() -> QuerySet[PluginWatch]:

@@ -145,3 +145,14 @@ def test_the_lists_change_nothing(approved, plugin_server, clock, client):
     response = client.post(url, {"last_outcome": "unchanged"})
     assert response.status_code == 403
     assert selectors.drifted_watches().filter(pk=watch.pk).exists()
+
+
+def test_approving_the_drifted_version_takes_it_off_the_list_at_once(
+    approved, plugin_server, clock
+):
+    from tests.pluginstore.helpers import approve
+
+    [plugin] = _drifted(approved, plugin_server, clock, 1)
+    assert selectors.drifted_watches().filter(plugin=plugin).exists()
+    approve(plugin)  # a reviewer approved the version the server serves
+    assert not selectors.drifted_watches().filter(plugin=plugin).exists()
