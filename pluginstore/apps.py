@@ -11,7 +11,7 @@ class PluginstoreConfig(AppConfig):
         # thread of a plugin what its owner hears in theirs, who they are (inbox asks).
         from inbox.services import THREAD_FOLLOWERS
         from pluginstore import receivers, tasks  # noqa: F401
-        from pluginstore.selectors import co_developers_of
+        from pluginstore.team_selectors import co_developers_of
 
         if co_developers_of not in THREAD_FOLLOWERS:
             THREAD_FOLLOWERS.append(co_developers_of)

@@ -125,7 +125,7 @@ def can_relist(user: User, plugin: PluginLike) -> bool:
 
 def can_delete(user: User, plugin: PluginLike, *, has_status_history: bool) -> bool:
     """The owner deletes a plugin that was never approved nor banned: its status never changed
-    (has_status_history, from pluginstore.selectors.has_status_history, says whether it did)."""
+    (has_status_history: pluginstore.team_selectors.has_status_history says whether it did)."""
     return (
         can_manage_people(user, plugin)
         and plugin.status == PluginStatus.UNVERIFIED

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.views import developer_access_page
 from core.exceptions import ApplicationError
-from pluginstore import permissions, selectors, services
+from pluginstore import permissions, selectors, services, team_selectors
 from pluginstore.developer_list import fill_rows
 from pluginstore.forms import CategoryForm, InviteTesterForm, RegisterPluginForm
 from pluginstore.models import FetchJob, Plugin, PluginVersion
@@ -71,7 +71,7 @@ def plugin_list(request):
         "plugins": selectors.developer_plugins(request.user),
         "testing": selectors.plugins_testing(request.user),
         "jobs": selectors.recent_jobs(request.user),
-        "invitations": selectors.invitations_for(request.user),
+        "invitations": team_selectors.invitations_for(request.user),
     }
     # The review column (a higher floor fills it; see pluginstore.developer_list).
     fill_rows(request.user, context["plugins"])

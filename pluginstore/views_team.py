@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.exceptions import ApplicationError
-from pluginstore import permissions, selectors
+from pluginstore import permissions
+from pluginstore import team_selectors as selectors
 from pluginstore.choices import InvitationKind, InvitationState, PluginStatus
 from pluginstore.forms import DeletePluginForm, TeamEmailForm
 from pluginstore.models import Plugin, PluginInvitation

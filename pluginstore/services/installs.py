@@ -9,7 +9,7 @@ from accounts.models import User
 from core.exceptions import ApplicationError
 from inbox import kinds
 from inbox.services import notification_intent_create
-from pluginstore import permissions, selectors
+from pluginstore import permissions, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
 
@@ -108,7 +108,7 @@ def tester_invite(*, plugin_id: int, by: User, email: str) -> TesterInvitation:
         raise ApplicationError(f"{developer.email} is a co-developer; they can already use it.")
     # "Developer access: 100" is 100 in all: the owner and the co-developers count too.
     limit = settings.UNVERIFIED_DEVELOPER_LIMIT
-    if selectors.team_size(plugin) >= limit:
+    if team_selectors.team_size(plugin) >= limit:
         members = plugin.members.count()
         others = f", {members} co-developer{'s' if members != 1 else ''} and" if members else " and"
         raise ApplicationError(

@@ -15,7 +15,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from accounts.models import User
 from core.exceptions import ApplicationError
-from pluginstore import notices, permissions, selectors
+from pluginstore import notices, permissions, team_selectors
 from pluginstore.choices import TeamAction
 from pluginstore.models import Plugin
 from pluginstore.services.team import co_developers, lock_plugin, record, tell
@@ -73,7 +73,7 @@ def plugin_delete(*, plugin_id: int, by: User, confirmation: str) -> str:
     submission is open and removes the closed ones (they would otherwise protect the plugin).
     """
     plugin = lock_plugin(plugin_id)
-    history = selectors.has_status_history(plugin.pk)
+    history = team_selectors.has_status_history(plugin.pk)
     if not permissions.can_delete(by, plugin, has_status_history=history):
         raise ApplicationError(
             "Only the owner can delete a plugin, and only one that was never approved or "

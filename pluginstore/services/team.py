@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.exceptions import ApplicationError
 from inbox.services import notification_intent_create
-from pluginstore import notices, permissions, selectors
+from pluginstore import notices, permissions, team_selectors
 from pluginstore.choices import InvitationKind, InvitationState, PluginStatus, TeamAction
 from pluginstore.models import Plugin, PluginEvent, PluginInvitation, PluginMember
 from pluginstore.services.catalogue import _update_search_vector
@@ -129,7 +129,7 @@ def _expire_stale(plugin: Plugin) -> None:
 def check_team_limit(plugin: Plugin, *, adding: int) -> None:
     """Owner, co-developers and testers together stay within UNVERIFIED_DEVELOPER_LIMIT."""
     limit = settings.UNVERIFIED_DEVELOPER_LIMIT
-    if selectors.team_size(plugin) + adding > limit:
+    if team_selectors.team_size(plugin) + adding > limit:
         raise ApplicationError(
             f"A plugin can have at most {limit} developers in all: the owner, co-developers "
             "and testers. Remove a tester or a co-developer first."
