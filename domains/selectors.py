@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.hosts import is_local_host, local_development
 from domains.choices import HOLDING_STATES, ClaimState
 from domains.models import DomainClaim, VerificationJob
+from domains.plugins import PluginLike
 from domains.proof import domain_host
 
 # A verified domain's proof is looked for again this often (beat: domains.tasks).
@@ -97,6 +98,37 @@ def domain_standings(*, developer_id: int, domains: Iterable[str]) -> dict[str, 
             holders[claim.domain] = claim.developer_id
     for domain in rest:
         result[domain] = _standing(domain, own.get(domain), holders.get(domain))
+    return result
+
+
+def plugin_standings(plugins: Iterable[PluginLike]) -> dict[int, DomainStanding]:
+    """Each plugin's owner's standing with its domain, by plugin id, in one query (lists of
+    plugins that may have several owners, such as a co-developer's)."""
+    plugins = list(plugins)
+    result: dict[int, DomainStanding] = {}
+    checked = [plugin for plugin in plugins if not local_exempt(plugin.domain)]
+    for plugin in plugins:
+        if plugin not in checked:
+            result[plugin.pk] = DomainStanding(plugin.domain, "local")
+    if not checked:
+        return result
+    claims = DomainClaim.objects.filter(
+        Q(developer_id__in={plugin.owner_id for plugin in checked}) | Q(state__in=HOLDING_STATES),
+        domain__in={plugin.domain for plugin in checked},
+    )
+    own: dict[tuple[int, str], DomainClaim] = {}
+    holders: dict[str, int] = {}
+    for claim in claims:
+        own[(claim.developer_id, claim.domain)] = claim
+        if claim.state in HOLDING_STATES:
+            holders[claim.domain] = claim.developer_id
+    for plugin in checked:
+        holder = holders.get(plugin.domain)
+        result[plugin.pk] = _standing(
+            plugin.domain,
+            own.get((plugin.owner_id, plugin.domain)),
+            holder if holder != plugin.owner_id else None,
+        )
     return result
 
 

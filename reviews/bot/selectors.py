@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from accounts.models import User
-from domains.selectors import domain_standings
+from domains.selectors import plugin_standings
 from inbox.models import Thread
 from pluginstore.models import Plugin
 from pluginstore.presenters import fetch_job_steps
@@ -94,7 +94,7 @@ def plugin_choices(user: User) -> list[PluginChoice]:
         .order_by("name", "id")
     )
     plugins = list(plugins)
-    standings = domain_standings(developer_id=user.pk, domains={p.domain for p in plugins})
+    standings = plugin_standings(plugins)
     choices = []
     for plugin in plugins:
         blocker = submission_blocker(
@@ -103,7 +103,7 @@ def plugin_choices(user: User) -> list[PluginChoice]:
             open_state=plugin.open_state,
             rejected_hash=plugin.rejected_hash,
             recheck=True,
-            domain=standings[plugin.domain],
+            domain=standings[plugin.pk],
         )
         reason = bot_words(blocker, plugin.open_state)
         domain_blocks = blocker is not None and blocker.reason.startswith("domain_")

@@ -254,3 +254,22 @@ def test_a_localhost_plugin_counts_as_verified_only_under_local_development(sett
     settings.PLUGINSTORE_LOCAL_DOMAINS_VERIFIED = True
     settings.PLUGINSTORE_ALLOW_LOCALHOST = False
     assert domain_standing(developer_id=owner.pk, domain=local.domain).state == "unclaimed"
+
+
+def test_plugin_standings_reads_each_owners_standing_in_one_query(
+    owner, plugin, django_assert_num_queries
+):
+    from domains.selectors import plugin_standings
+
+    # Approved before another developer proved the domain, so it stays, theirs no longer.
+    taken = approve(
+        register(DeveloperFactory(), domain="proved.example.test", verified_domain=False)
+    )
+    proved = register(DeveloperFactory(), domain="proved.example.test")
+    with django_assert_num_queries(1):
+        standings = plugin_standings([plugin, proved, taken])
+    assert {pk: s.state for pk, s in standings.items()} == {
+        plugin.pk: "unclaimed",
+        proved.pk: "verified",
+        taken.pk: "taken",
+    }

@@ -71,10 +71,14 @@ def register(
         spec_url=f"https://{domain}/openapi.json",
         category=category,
     )
-    if verified_domain:
-        claim_confirm(
-            developer=owner, domain=plugin.domain, by=None, reason="Test data", notify=False
-        )
+    return own_domain(plugin) if verified_domain else plugin
+
+
+def own_domain(plugin: Plugin) -> Plugin:
+    """Its owner owns its domain, quietly (test data: no proof is looked for, nobody told)."""
+    claim_confirm(
+        developer=plugin.owner, domain=plugin.domain, by=None, reason="Test data", notify=False
+    )
     return plugin
 
 

@@ -11,7 +11,7 @@ from pluginstore.models import Category
 from reviews import risk
 from reviews.models import Submission
 from tests.factories import DeveloperFactory, make_reviewer
-from tests.pluginstore.helpers import manifest_for, register, spec_for
+from tests.pluginstore.helpers import manifest_for, own_domain, register, spec_for
 from tests.reviews.helpers import approve, claim, new_version, reject, submit
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def _writing_spec() -> dict:
 
 def _register_with_spec(owner, spec: dict, **manifest):
     domain = "notes.example.com"
-    return plugin_services.plugin_register_documents(
+    plugin = plugin_services.plugin_register_documents(
         owner=owner,
         manifest_url=f"https://{domain}/.well-known/ai-plugin.json",
         manifest=json.dumps(manifest_for(domain, **manifest)).encode(),
@@ -42,6 +42,7 @@ def _register_with_spec(owner, spec: dict, **manifest):
         spec_url=f"https://{domain}/openapi.json",
         category=Category.RETRIEVAL,
     )
+    return own_domain(plugin)  # submitting needs a proved domain
 
 
 def test_a_first_submission_of_a_read_only_plugin_is_flagged_only_as_first():
