@@ -16,6 +16,8 @@ co-developers, invitations), transfers, unlists, relists and deletes it.
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.db.models import prefetch_related_objects
+
 from accounts.models import User
 from accounts.permissions import is_reviewer
 from pluginstore.choices import PluginStatus
@@ -45,9 +47,11 @@ def is_owner(user: User, plugin: PluginLike) -> bool:
 
 def is_co_developer(user: User, plugin: PluginLike) -> bool:
     """A co-developer of the plugin. Reads the members prefetched with the plugin
-    (prefetch_related("members")) when a list loaded them, else one query."""
+    (prefetch_related("members")), else prefetches them: one query per plugin object, however
+    many rules a page asks about it."""
     if not user.is_authenticated:
         return False
+    prefetch_related_objects([plugin], "members")
     return any(member.developer_id == user.pk for member in plugin.members.all())
 
 

@@ -59,10 +59,11 @@ def test_the_blocker_says_what_submission_create_refuses_with(make, reason):
     assert refused.value.message == blocker.message
 
 
-def test_only_the_owner_developer_may_submit(plugin):
+def test_only_the_plugins_developers_may_submit(plugin):
+    # Its owner and co-developers (tests/pluginstore/test_team.py); anyone else is refused.
     blocker = ask(DeveloperFactory(), plugin)
     assert blocker.reason == "not_manager"
-    assert blocker.message == "Only the plugin's developer can submit it for review."
+    assert blocker.message == "Only the plugin's developers can submit it for review."
 
 
 def test_a_ban_says_how_to_appeal(developer):
