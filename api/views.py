@@ -40,7 +40,9 @@ def token_list(request):
             status = 400
         else:
             # Shown on this response only: nothing keeps the secret, not even the session.
+            # 201, not 200: a 200 answer to a form's POST is a refusal shown again.
             form = TokenCreateForm()
+            status = 201
     context = {
         "form": form,
         "created": created,

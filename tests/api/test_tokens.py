@@ -148,7 +148,7 @@ def test_the_page_shows_a_new_secret_once_and_stores_only_its_hash(client):
     data = {"name": "GitHub Actions", "scope": "publish", "expires_in_days": 90}
     response = client.post(url, data)
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get(user=developer)
     secret = response.context["created"].secret
