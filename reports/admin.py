@@ -93,7 +93,7 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             **(extra_context or {}),
-            "title": "User reports",
+            "title": "Reports by plugin",
             "opts": self.opts,
             "state": state,
             "states": ReportState.choices,
