@@ -37,6 +37,8 @@ ERROR_CODES = {
     "live": (409, "submit: the latest version is already live"),
     "open": (409, "submit: an open submission exists"),
     "unchanged": (409, "submit: the same content as the last rejected version"),
+    "domain_unverified": (409, "submit: the plugin's domain is not verified yet"),
+    "domain_proof_lost_blocked": (409, "submit: the domain's proof was lost over 14 days ago"),
     "refused": (409, "another refusal of the services"),
 }
 
@@ -46,7 +48,8 @@ class ApiError(Exception):
 
     def __init__(self, code: str, message: str, *, extra: dict | None = None) -> None:
         super().__init__(message)
-        self.status = ERROR_CODES[code][0]
+        # A refusal reason added to the services later is a 409 until it is listed here.
+        self.status = ERROR_CODES.get(code, ERROR_CODES["refused"])[0]
         self.code = code
         self.message = message
         self.extra = extra or {}

@@ -346,9 +346,10 @@ def test_messages_list_threads_and_a_thread_lists_messages(
     assert Thread.objects.get(pk=thread["id"]).last_read_at is None
 
 
-def test_verify_domain_starts_a_check_and_shows_the_proof_to_publish(client, owner, plugin):
+def test_verify_domain_starts_a_check_and_shows_the_proof_to_publish(client, owner):
     from domains.models import VerificationJob
 
+    plugin = register(owner, verified_domain=False)
     secret = token_for(owner)
     before = call(client, "GET", f"plugins/{plugin.pk}/domain", secret).json()
     assert before["state"] == "unclaimed" and before["txt_record"] is None
@@ -364,6 +365,27 @@ def test_verify_domain_starts_a_check_and_shows_the_proof_to_publish(client, own
     assert body["check"]["state"] == "queued"
     assert VerificationJob.objects.get().requested_by == owner
     assert call(client, "GET", f"plugins/{plugin.pk}/domain", secret).json() == body
+
+
+def test_a_plugin_whose_domain_is_unproved_cannot_be_submitted(client, owner):
+    plugin = register(owner, verified_domain=False)
+    response = call(
+        client,
+        "POST",
+        f"plugins/{plugin.pk}/submissions",
+        token_for(owner),
+        {"confirmed_criteria": ALL_CRITERIA},
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "domain_unverified"
+    assert plugin.domain in response.json()["message"]
+    assert not Submission.objects.exists()
+
+
+def test_an_error_code_the_services_add_later_is_still_json():
+    from api.errors import ApiError
+
+    assert ApiError("some_new_reason", "Refused.").status == 409
 
 
 def test_verify_domain_refuses_as_the_domain_page_does(client, owner, settings):

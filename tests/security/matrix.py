@@ -385,6 +385,21 @@ ADMIN_ROWS = [
     R("admin:reports_report_dismiss", get=        "ADM  ADM    ADM  ADM   ADM   ADM    405  403",
                                       post=       "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
       data={"plugin": "@approved", "report": "@report", "note": "It works for us."}),
+    # The watch (PRODUCT.md section 10): read-only lists for reviewers. The world's watch is
+    # neither drifted nor unavailable, so those lists' pages for it send reviewers back.
+    *_admin("watch_pluginwatch", "watch",
+            rev=     "200 403 200 200 403",
+            rev_post="200 403 403 200 403"),
+    *[R(f"admin:watch_{model}_{page}", args, get=f"ADM ADM ADM ADM ADM ADM {rev} {staff}",
+        post=f"ADM ADM ADM ADM ADM ADM {rev_post} {staff_post}")
+      for model in ("driftedplugin", "unavailableplugin")
+      for page, args, rev, staff, rev_post, staff_post in (
+          ("changelist", {}, "200", "403", "200", "403"),
+          ("add", {}, "403", "403", "403", "403"),
+          ("change", {"object_id": "watch"}, "302", "403", "403", "403"),
+          ("history", {"object_id": "watch"}, "302", "302", "302", "302"),
+          ("delete", {"object_id": "watch"}, "403", "403", "403", "403"),
+      )],
     *_admin("api_apitoken", "token",
             rev=     "403 403 403 403 403",
             rev_post="403 403 403 403 403"),

@@ -14,6 +14,8 @@ from api.tokens import api_token_create, token_use_record
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
+from watch.models import PluginWatch
+from watch.services import watches_create
 from pluginstore.models import FetchJob
 from pluginstore.services import team
 from ratings import services as ratings_services
@@ -80,6 +82,13 @@ def _refresh_job(owner, plugin, monkeypatch, capture_on_commit) -> FetchJob:
         job = plugin_services.plugin_refresh_start(user=owner, plugin_id=plugin.pk)
     job.refresh_from_db()
     return job
+
+
+def watches_for(plugin) -> PluginWatch:
+    """The approved plugin's watch (PRODUCT.md section 10), not yet checked: in the watch's
+    admin lists, not among the drifted or unavailable ones."""
+    watches_create()
+    return PluginWatch.objects.get(plugin=plugin)
 
 
 def build_world(capture_on_commit, monkeypatch) -> World:
@@ -184,6 +193,7 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         rating=rating,
         hidden_rating=hidden_rating,
         report=report,
+        watch=watches_for(approved),
         token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
     )
     world.objects["token_use"] = token_use_record(
