@@ -162,10 +162,14 @@ def token_uses_prune(now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def rate_window() -> int:
+    """The current minute: the rate limits count per minute of the clock."""
+    return int(timezone.now().timestamp() // 60)
+
+
 def _count(key: str) -> int:
     """This minute's count under key, incremented (the cache is Redis in production)."""
-    window = int(timezone.now().timestamp() // 60)
-    full = f"api-rate:{key}:{window}"
+    full = f"api-rate:{key}:{rate_window()}"
     if cache.add(full, 1, timeout=90):
         return 1
     try:
@@ -187,8 +191,7 @@ def over_bad_token_limit(ip: str) -> bool:
 
 def bad_token_limited(ip: str) -> bool:
     """Whether the address is already over the refused-token limit (without counting)."""
-    window = int(timezone.now().timestamp() // 60)
-    return (cache.get(f"api-rate:bad:{ip}:{window}") or 0) >= BAD_TOKEN_LIMIT_PER_MINUTE
+    return (cache.get(f"api-rate:bad:{ip}:{rate_window()}") or 0) >= BAD_TOKEN_LIMIT_PER_MINUTE
 
 
 @transaction.atomic

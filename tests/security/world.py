@@ -14,8 +14,6 @@ from api.tokens import api_token_create, token_use_record
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
-from watch.models import PluginWatch
-from watch.services import watches_create
 from pluginstore.models import FetchJob
 from pluginstore.services import team
 from ratings import services as ratings_services
@@ -26,6 +24,8 @@ from tests.factories import DeveloperFactory, PlusUserFactory, UserFactory, make
 from tests.pluginstore.helpers import approve as make_live
 from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for
 from tests.reviews.helpers import claim, new_version, reject, submit
+from watch.models import PluginWatch
+from watch.services import watches_create
 
 ROLES = ("anon", "normal", "plus", "owner", "other_dev", "tester", "reviewer", "staff")
 
