@@ -97,6 +97,7 @@ def test_a_reviewer_dismisses_the_ticked_reports_with_a_note(
         {"plugin": "1", "report": ["<script>"], "note": "n"},
         {"plugin": "1", "note": "n"},
         {"plugin": "1", "report": ["1"], "note": "n" * 2001},
+        {"plugin": "9" * 30, "report": ["9" * 30], "note": "Out of range."},
         {},
     ],
 )
@@ -105,11 +106,21 @@ def test_bad_dismiss_posts_are_refused_with_a_message_never_a_500(client, plugin
     client.force_login(reviewer)
     response = client.post(DISMISS_URL, data, follow=True)
     assert response.status_code == 200
-    assert "Nothing was dismissed" in response.content.decode() or "None of these" in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    refusals = ("Nothing was dismissed", "None of these", "This plugin does not exist.")
+    assert any(refusal in page for refusal in refusals), page
     report.refresh_from_db()
     assert report.state == ReportState.OPEN
+
+
+def test_odd_list_parameters_show_the_open_reports(client, plugin, reviewer):
+    file_report(plugin, UserFactory(), text="Still listed.")
+    client.force_login(reviewer)
+    for params in ({"state": "bogus"}, {"plugin": "9" * 30}, {"p": "9" * 30}, {"plugin": "x"}):
+        response = client.get(LIST_URL, params)
+        assert response.status_code == 200
+        assert response.context["state"] == "open"
+    assert "Still listed." in client.get(LIST_URL, {"p": "9" * 30}).content.decode()
 
 
 def test_who_may_see_the_list_and_dismiss(client, plugin):
