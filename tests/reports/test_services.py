@@ -5,8 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
-from core.exceptions import ApplicationError
 from accounts.models import AccountType
+from core.exceptions import ApplicationError
 from inbox.models import Message, Notification
 from reports import services
 from reports.choices import ReportState
@@ -156,9 +156,7 @@ def test_dismissing_needs_a_note_and_tells_each_reporter_once(
     file_report(plugin, reporter, text="Still broken a week later.")
 
 
-def test_dismissing_acts_only_on_that_plugins_open_reports(
-    owner, plugin, reporter, reviewer
-):
+def test_dismissing_acts_only_on_that_plugins_open_reports(owner, plugin, reporter, reviewer):
     elsewhere = file_report(make_plugin(owner, status="approved"), reporter)
     with pytest.raises(ApplicationError, match="None of these reports is open"):
         services.reports_dismiss(
