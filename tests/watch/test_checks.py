@@ -222,6 +222,11 @@ def test_the_store_page_says_an_unavailable_plugin_cant_be_installed(
     page = client.get(reverse("store:detail", args=[plugin.slug]))
     assert page.status_code == 200
     assert "Unavailable: this plugin’s server has not answered" in page.content.decode()
+    client.force_login(PlusUserFactory())
+    response = client.post(reverse("store:install", args=[plugin.slug]), follow=True)
+    assert response.status_code == 200
+    assert "This plugin is unavailable" in response.content.decode()
+    assert not plugin.installations.exists()
 
 
 def test_a_banned_plugin_is_no_longer_checked(approved, plugin_server, clock):
