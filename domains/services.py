@@ -235,6 +235,31 @@ def claim_confirm(
     return claim
 
 
+@transaction.atomic
+def claim_transfer(*, domain: str, from_developer: User, to_developer: User) -> DomainClaim | None:
+    """A plugin changed hands (pluginstore's transfer): the previous owner's hold on its domain
+    goes with it, token and all, so the published proof stays valid; the new owner's own claim
+    to the domain, if any, gives way. Audited. None when the previous owner held nothing."""
+    claim = (
+        DomainClaim.objects.select_for_update()
+        .filter(developer=from_developer, domain=domain, state__in=HOLDING_STATES)
+        .first()
+    )
+    if claim is None:
+        return None
+    DomainClaim.objects.filter(developer=to_developer, domain=domain).delete()
+    _record(
+        claim,
+        to_state=claim.state,
+        by=to_developer,
+        method=claim.method,
+        reason=f"Went with the plugin from developer {from_developer.pk} to {to_developer.pk}",
+    )
+    claim.developer = to_developer
+    claim.save(update_fields=["developer", "updated_at"])
+    return claim
+
+
 # Verification jobs --------------------------------------------------------------------------
 
 

@@ -273,3 +273,20 @@ def test_plugin_standings_reads_each_owners_standing_in_one_query(
         proved.pk: "verified",
         taken.pk: "taken",
     }
+
+
+def test_a_transfer_takes_the_hold_on_the_domain_to_the_new_owner(owner, plugin):
+    services.claim_confirm(developer=owner, domain=DOMAIN, by=None, reason="t", notify=False)
+    new_owner = DeveloperFactory()
+    services.claim_ensure(developer=new_owner, domain=DOMAIN)  # opened the page before
+
+    claim = services.claim_transfer(domain=DOMAIN, from_developer=owner, to_developer=new_owner)
+
+    assert claim.developer == new_owner and claim.state == ClaimState.VERIFIED
+    assert DomainClaim.objects.filter(domain=DOMAIN).count() == 1
+    assert domain_standing(developer_id=new_owner.pk, domain=DOMAIN).state == "verified"
+    assert domain_standing(developer_id=owner.pk, domain=DOMAIN).state == "taken"
+    assert claim.changes.first().changed_by == new_owner
+    assert (
+        services.claim_transfer(domain=DOMAIN, from_developer=owner, to_developer=new_owner) is None
+    )

@@ -152,6 +152,11 @@ SITE_ROWS = [
     R("developer:tester_remove", {**U, "invitation_id": "invitation"},
                                     get=      "LOG  403    403  405   405   405    403  403",
                                     post=     "LOG  403    403  302   404   404    403  403"),
+    # The plugin's Domain page (domains): its owner only.
+    R("developer:domain", U, get=             "LOG  403    403  200   404   404    403  403",
+                             post=            "LOG  403    403  405   405   405    403  403"),
+    R("developer:domain_check", U, get=       "LOG  403    403  405   405   405    403  403",
+                                   post=      "LOG  403    403  302   404   404    403  403"),
     # Help > Messages: only the thread's owner sees it.
     R("help:messages", get=                   "LOG  200    200  200   200   200    200  200",
                        post=                  "LOG  405    405  405   405   405    405  405"),
@@ -385,6 +390,13 @@ ADMIN_ROWS = [
     R("admin:reports_report_dismiss", get=        "ADM  ADM    ADM  ADM   ADM   ADM    405  403",
                                       post=       "ADM  ADM    ADM  ADM   ADM   ADM    302  403",
       data={"plugin": "@approved", "report": "@report", "note": "It works for us."}),
+    # Domain claims and their checks: read-only, for superusers (not the Reviewers group).
+    *_admin("domains_domainclaim", "domain_claim",
+            rev=     "403 403 403 403 403",
+            rev_post="403 403 403 403 403"),
+    *_admin("domains_verificationjob", "verification_job",
+            rev=     "403 403 403 403 403",
+            rev_post="403 403 403 403 403"),
     # The watch (PRODUCT.md section 10): read-only lists for reviewers. The world's watch is
     # neither drifted nor unavailable, so those lists' pages for it send reviewers back.
     *_admin("watch_pluginwatch", "watch",

@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.services import developer_access_request_create, user_upgrade_to_plus
 from api.tokens import api_token_create, token_use_record
+from domains.models import DomainClaim, VerificationJob
 from inbox import services as inbox_services
 from inbox.models import Thread
 from pluginstore import services as plugin_services
@@ -171,6 +172,9 @@ def build_world(capture_on_commit, monkeypatch) -> World:
     )
     unverified.refresh_from_db()
     approved.refresh_from_db()
+    # The owner's claim to the unverified plugin's domain (the register helper proved it); the
+    # admin rows also need a check of it, waiting for a worker.
+    domain_claim = DomainClaim.objects.get(developer=owner, domain=unverified.domain)
     world.objects.update(
         unverified=unverified,
         approved=approved,
@@ -194,6 +198,8 @@ def build_world(capture_on_commit, monkeypatch) -> World:
         hidden_rating=hidden_rating,
         report=report,
         watch=watches_for(approved),
+        domain_claim=domain_claim,
+        verification_job=VerificationJob.objects.create(claim=domain_claim),
         token=api_token_create(user=owner, name="CI", scope="publish", expires_in_days=30).token,
     )
     world.objects["token_use"] = token_use_record(
