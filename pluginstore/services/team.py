@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ApplicationError
+from domains.services import claim_transfer
 from inbox.services import notification_intent_create
 from pluginstore import notices, permissions, team_selectors
 from pluginstore.choices import InvitationKind, InvitationState, PluginStatus, TeamAction
@@ -263,7 +264,8 @@ def invitation_accept(*, invitation_id: int, user: User) -> Plugin:
 
 
 def _take_over(plugin: Plugin, invitation: PluginInvitation, user: User) -> Plugin:
-    """The transfer: the new owner owns it; the previous owner stays on as a co-developer."""
+    """The transfer: the new owner owns it, with the previous owner's proof of its domain; the
+    previous owner stays on as a co-developer."""
     if plugin.owner_id == user.pk:
         raise ApplicationError("You already own this plugin.")
     if plugin.status == PluginStatus.BANNED:
@@ -277,6 +279,9 @@ def _take_over(plugin: Plugin, invitation: PluginInvitation, user: User) -> Plug
     plugin.testers.filter(developer=user).delete()
     plugin.owner = user
     plugin.save(update_fields=["owner", "updated_at"])
+    # Verified domain ownership belongs to a developer (PRODUCT.md section 9): the previous
+    # owner's hold on the plugin's domain goes with the plugin, so the new owner can submit it.
+    claim_transfer(domain=plugin.domain, from_developer=previous, to_developer=user)
     PluginMember.objects.create(plugin=plugin, developer=previous, added_by=user)
     check_team_limit(plugin, adding=0)
     _close(invitation, InvitationState.ACCEPTED)

@@ -461,3 +461,19 @@ def test_a_banned_plugin_is_neither_transferred_nor_joined(owner):
         team.transfer_offer(plugin_id=plugin.pk, by=owner, email=DeveloperFactory().email)
     with pytest.raises(ApplicationError, match="not to a banned plugin"):
         invite(plugin, DeveloperFactory())
+
+
+@pytest.mark.django_db
+def test_the_domain_goes_with_the_plugin_so_the_new_owner_can_submit(owner, plugin):
+    """Verified domain ownership is a developer's (PRODUCT.md section 9): the transfer moves
+    the previous owner's proof of the plugin's domain to the new owner."""
+    from domains.selectors import domain_standing
+
+    new = DeveloperFactory()
+    assert domain_standing(developer_id=owner.pk, domain=plugin.domain).may_submit
+    offer = team.transfer_offer(plugin_id=plugin.pk, by=owner, email=new.email)
+    team.invitation_accept(invitation_id=offer.pk, user=new)
+    assert domain_standing(developer_id=new.pk, domain=plugin.domain).may_submit
+    assert not domain_standing(developer_id=owner.pk, domain=plugin.domain).may_submit
+    submission = review_services.submission_create(plugin_id=plugin.pk, by=new)
+    assert submission.plugin_id == plugin.pk
