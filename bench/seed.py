@@ -176,6 +176,7 @@ def seed_users(now: datetime) -> tuple[list[int], list[int]]:
 
 
 def seed_plugins(target: int, devs: list[int], now: datetime) -> int:
+    from django.conf import settings
     from django.db import connection
 
     from pluginstore.models import Plugin
@@ -189,7 +190,8 @@ def seed_plugins(target: int, devs: list[int], now: datetime) -> int:
     t0 = time.monotonic()
     plugin_cols = (
         "created_at, updated_at, owner_id, slug, domain, manifest_url, category, status, "
-        "name, description, logo_url, install_count, approved_at"
+        "name, description, logo_url, install_count, approved_at, listed, rating_count, "
+        "rating_sum, rating_score"
     )
     version_rows = []
     with connection.cursor() as cur:
@@ -200,6 +202,11 @@ def seed_plugins(target: int, devs: list[int], now: datetime) -> int:
                 approved = now - timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
                 created = approved - timedelta(days=rng.randint(1, 30))
                 installs = int(rng.paretovariate(1.2)) - 1
+                # Ratings on the cards: a third of the plugins rated, the score as the ratings
+                # app damps it (recomputed below with its own function).
+                ratings = int(rng.paretovariate(1.5)) - 1 if rng.random() < 0.33 else 0
+                stars = sum(rng.randint(1, 5) for _ in range(min(ratings, 50)))
+                stars = stars * ratings // max(min(ratings, 50), 1)
                 cp.write_row(
                     (
                         created,
@@ -215,6 +222,10 @@ def seed_plugins(target: int, devs: list[int], now: datetime) -> int:
                         manifest["logo_url"],
                         min(installs, 2_000_000),
                         approved,
+                        True,
+                        ratings,
+                        max(min(stars, 5 * ratings), ratings),
+                        0.0,
                     )
                 )
                 version_rows.append((row, manifest, created))
@@ -258,6 +269,15 @@ def seed_plugins(target: int, devs: list[int], now: datetime) -> int:
                AND p.slug LIKE 'bench-%%'
             """
         )
+        # The rating score as catalogue.rating_score computes it (checked below).
+        cur.execute(
+            """
+            UPDATE pluginstore_plugin
+               SET rating_score = (%(w)s * %(m)s + rating_sum)::float / (%(w)s + rating_count)
+             WHERE rating_count > 0 AND rating_score = 0 AND slug LIKE 'bench-%%'
+            """,
+            {"w": settings.RATING_PRIOR_WEIGHT, "m": settings.RATING_PRIOR_MEAN},
+        )
         # The same document as services._update_search_vector, for every new row at once:
         # name (english, A), description (english, B), domain (simple, B), developer (simple, C).
         cur.execute(
@@ -283,8 +303,8 @@ def seed_installs(users: list[int], now: datetime) -> None:
         # Each bench user installs 40 of the most popular plugins (idempotent).
         cur.execute(
             """
-            INSERT INTO pluginstore_installation (user_id, plugin_id, created_at)
-            SELECT u.id, p.id, %s
+            INSERT INTO pluginstore_installation (user_id, plugin_id, created_at, removed_reason)
+            SELECT u.id, p.id, %s, ''
               FROM accounts_user u
               CROSS JOIN LATERAL (
                 SELECT id FROM pluginstore_plugin
@@ -302,8 +322,8 @@ def check_search_vector(sample: int = 25) -> None:
     """The seeded vector equals what services._update_search_vector writes for the same row."""
     from django.db import connection
 
-    from pluginstore import services
     from pluginstore.models import Plugin
+    from pluginstore.services import catalogue
 
     ids = list(
         Plugin.objects.filter(slug__startswith="bench-")
@@ -316,7 +336,7 @@ def check_search_vector(sample: int = 25) -> None:
         )
         before = dict(cur.fetchall())
         for pk in ids:
-            services._update_search_vector(pk)
+            catalogue._update_search_vector(pk)
         cur.execute(
             "SELECT id, search_vector::text FROM pluginstore_plugin WHERE id = ANY(%s)", [ids]
         )
@@ -357,6 +377,12 @@ def main() -> None:
             cur.execute("VACUUM ANALYZE pluginstore_pluginversion")
             cur.execute("VACUUM ANALYZE pluginstore_installation")
     check_search_vector()
+    from pluginstore.models import Plugin
+    from pluginstore.services.catalogue import rating_score
+
+    for p in Plugin.objects.filter(slug__startswith="bench-", rating_count__gt=0)[:25]:
+        if abs(p.rating_score - rating_score(p.rating_count, p.rating_sum)) > 1e-9:
+            raise SystemExit(f"rating_score differs from catalogue.rating_score for {p.pk}")
     with connection.cursor() as cur:
         cur.execute(
             "SELECT count(*) FILTER (WHERE status = 'approved' AND live_version_id IS NOT NULL), "
