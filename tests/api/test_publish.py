@@ -20,6 +20,7 @@ from tests.factories import DeveloperFactory, make_reviewer
 from tests.pluginstore.helpers import serving_demo_plugin
 from tests.reviews.helpers import approve, claim
 
+
 CONFIRM = "--confirm-criteria=C1,C2,C4,C8,C10,C11"
 
 
@@ -64,7 +65,7 @@ def _fix_full_stop(folder) -> None:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_register_check_submit_approve_and_status_through_the_script(
     live_server, demo, monkeypatch, tmp_path
 ):
@@ -127,7 +128,7 @@ def test_register_check_submit_approve_and_status_through_the_script(
     assert ApiTokenUse.objects.filter(method="POST").count() >= 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_script_reports_auth_and_usage_problems_with_exit_2(live_server, monkeypatch):
     developer = DeveloperFactory()
     monkeypatch.delenv("PLUGINSTORE_TOKEN", raising=False)
