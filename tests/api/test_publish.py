@@ -20,7 +20,6 @@ from tests.factories import DeveloperFactory, make_reviewer
 from tests.pluginstore.helpers import serving_demo_plugin
 from tests.reviews.helpers import approve, claim
 
-
 CONFIRM = "--confirm-criteria=C1,C2,C4,C8,C10,C11"
 
 
