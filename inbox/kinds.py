@@ -393,6 +393,7 @@ NOTICES = REGISTRY
 if missing := set(NotificationKind.values) - set(NOTICES):
     raise RuntimeError(f"Undeclared notification kinds: {missing}")
 
+
 def label(kind: str) -> str:
     """What the admin and the inbox call this kind (the kind itself if nobody declares it)."""
     cls = NOTICES.get(kind)
