@@ -47,6 +47,8 @@ LISTING_FIELDS = (
     "status",
     # Unlisted (PRODUCT.md section 13): the rules of who may see and install it read it.
     "listed",
+    # Unavailable (PRODUCT.md section 10, the watch): the store's card marks it.
+    "unavailable_since",
     "install_count",
     "approved_at",
     "rating_count",

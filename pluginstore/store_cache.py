@@ -1,20 +1,32 @@
-"""The store's cache: the listing version, the cached count and pages, and which responses
-may be shared between visitors.
+"""The store's cache: the listing version, the cached count and pages, the shared card
+fragments, and which responses may be shared between visitors.
 
 Every entry is keyed by the listing version, which the services bump whenever a plugin may
 have entered or left the store, so an approval or a ban shows on the next request; entries of
 older versions are never read again and expire. Nothing per user is ever cached: a signed-in
 visitor's page, a search, or a response carrying a cookie, a CSRF token or a CSP nonce is
 rendered for that request only.
+
+Card fragments (card_fragments) are shared between every visitor, signed in or not: each
+card's HTML is keyed by a digest of everything it can show (every listing field the page
+reads, and its templates' source), so a change to a plugin makes a new key and is seen on
+the next request, with no version to bump; the per-visitor part goes in CARD_SLOT.
 """
 
-from collections.abc import Callable
+import hashlib
+import operator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import IncludeNode
+from django.utils.safestring import SafeString, mark_safe
 
 from pluginstore import selectors
 from pluginstore.models import Category
@@ -23,6 +35,13 @@ STORE_COUNT_SECONDS = 60
 STORE_PAGE_SECONDS = 60
 STORE_PAGE_CACHED_PAGES = 10
 _STORE_GENERATION_KEY = "store:generation"
+# A card's key changes with its content, so this only bounds the memory old keys hold.
+CARD_SECONDS = 3600
+# Cards each process keeps in its own memory (about 1 KB each).
+CARD_MEMORY_ENTRIES = 2000
+# Where a card's per-visitor part (the "Installed" mark) is filled in after the shared HTML
+# is fetched. User text is escaped in the card, so it can never spell this comment.
+CARD_SLOT = mark_safe("<!--card-slot-->")  # noqa: S308
 
 
 def store_generation() -> int:
@@ -48,11 +67,12 @@ def store_listing_changed() -> None:
 def store_count(query: selectors.StoreQuery) -> int:
     """How many plugins a plain listing (no search) has, cached per listing version."""
     # COUNT(*) over the whole table is most of the page's time at 100,000 plugins.
-    key = f"store:count:{store_generation()}:{query.category or 'all'}"
-    count = cache.get(key)
+    # Kept with the version it was counted at, read with the version in one round trip.
+    key = f"store:count:{query.category or 'all'}"
+    generation, count = store_page_cached(key)
     if count is None:
         count = selectors.store_listing_count(query)
-        cache.set(key, count, STORE_COUNT_SECONDS)
+        cache.set(key, (generation, count), STORE_COUNT_SECONDS)
     return count
 
 
@@ -77,7 +97,7 @@ def store_page_cache_key(params: QueryDict) -> str | None:
     return f"store:page:{params.urlencode()}"
 
 
-def store_page_cached(key: str) -> tuple[int, str | None]:
+def store_page_cached(key: str) -> tuple[int, str | int | None]:
     """The listing version now, and the page under `key` if it was cached at that version."""
     # One cache round trip. Render a miss at the version returned and store it with
     # store_page_cache_set: a bump meanwhile makes it a miss next time.
@@ -156,3 +176,103 @@ def cache_whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return response
 
     return wrapper
+
+
+def _template_sources(name: str, seen: set[str]) -> list[str]:
+    """The source of a template and of every template it includes by a constant name."""
+    seen.add(name)
+    template = get_template(name).template
+    sources = [name, template.source]
+    for node in template.nodelist.get_nodes_by_type(IncludeNode):
+        included = node.template.var
+        if isinstance(included, str) and included not in seen:
+            sources += _template_sources(included, seen)
+    return sources
+
+
+_template_digests: dict[str, str] = {}
+
+
+def _template_digest(name: str) -> str:
+    """A digest of the card's templates: a deploy that changes them never serves old cards."""
+    # Computed once per process; on every call while DEBUG, where templates change under a
+    # running server.
+    digest = None if settings.DEBUG else _template_digests.get(name)
+    if digest is None:
+        text = "\0".join(_template_sources(name, set()))
+        digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        _template_digests[name] = digest
+    return digest
+
+
+# Every listing field the store reads for a card (selectors.LISTING_FIELDS): a card can show
+# nothing else without a query per card, which the pages' query budgets forbid.
+_listing_values = operator.attrgetter(*(f.replace("__", ".") for f in selectors.LISTING_FIELDS))
+
+
+def card_cache_key(plugin, template_name: str) -> str:
+    content = repr((_template_digest(template_name), _listing_values(plugin)))
+    digest = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+    return f"store:card:{plugin.pk}:{digest}"
+
+
+class _Memory:
+    """A small least-recently-used memory of this process's cards, in front of the shared
+    cache: a card's key names its content, so a copy is never stale. Bounded, so a worker's
+    memory stays flat however many plugins it shows."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        with self.lock:
+            found = {key: self.entries[key] for key in keys if key in self.entries}
+            for key in found:
+                self.entries.move_to_end(key)
+        return found
+
+    def set_many(self, entries: dict[str, str]) -> None:
+        with self.lock:
+            self.entries.update(entries)
+            for key in entries:
+                self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+card_memory = _Memory(CARD_MEMORY_ENTRIES)
+
+
+def card_fragments(plugins: Iterable, template_name: str) -> list[SafeString]:
+    """Each plugin's card, the same for every visitor, with CARD_SLOT for the visitor's part.
+
+    From this process's memory, else one get_many from the shared cache for the page; the
+    cards missing from both are rendered and stored with one set_many. A card is rendered
+    without the request: no user, session, CSRF token or CSP nonce can reach the shared HTML,
+    whoever's request rendered it first.
+    """
+    plugins = list(plugins)
+    keys = [card_cache_key(plugin, template_name) for plugin in plugins]
+    found = card_memory.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        rendered = {}
+        for plugin, key in zip(plugins, keys, strict=True):
+            if key in found:
+                continue
+            if key not in shared:
+                context = {"plugin": plugin, "card_slot": CARD_SLOT}
+                rendered[key] = shared[key] = str(render_to_string(template_name, context))
+            found[key] = shared[key]
+        if rendered:
+            cache.set_many(rendered, CARD_SECONDS)
+        card_memory.set_many({key: shared[key] for key in missing})
+    # Our own template's output, escaped when it was rendered.
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308

@@ -28,9 +28,6 @@ def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
     # Only a plain listing's count is cached; a search is counted with its results.
     count = None if query.q else store_cache.store_count(query)
     page = selectors.store_page(query, request.GET.get("page"), count=count)
-    installed = selectors.installed_plugin_ids(request.user, (p.pk for p in page.object_list))
-    for plugin in page.object_list:
-        plugin.is_installed = plugin.pk in installed
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -44,8 +41,23 @@ def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
             ("rating", "Top rated"),
         ],
         "querystring": params.urlencode(),
+        "cards": _cards(request, page.object_list),
     }
     return render_to_string("pluginstore/_store_content.html", context, request=request)
+
+
+def _cards(request: HttpRequest, plugins) -> list[str]:
+    """The page's cards, shared by every visitor, each with this visitor's part filled in."""
+    plugins = list(plugins)
+    cards = store_cache.card_fragments(plugins, "pluginstore/_plugin_card.html")
+    installed = selectors.installed_plugin_ids(request.user, (p.pk for p in plugins))
+    mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
+    slot = store_cache.CARD_SLOT
+    return [
+        # The shared HTML and our own partial, both escaped when they were rendered.
+        mark_safe(card.replace(slot, mark if plugin.pk in installed else "", 1))  # noqa: S308
+        for plugin, card in zip(plugins, cards, strict=True)
+    ]
 
 
 def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Installation | None]:
