@@ -95,6 +95,24 @@ def test_a_co_developer_sees_the_page_but_no_owners_controls(client, owner, plug
 
 
 @pytest.mark.django_db
+def test_the_domain_card_speaks_of_the_owners_proof_to_a_co_developer(
+    client, owner, plugin, co_dev
+):
+    """The proof is the owner's: a co-developer is not told they own the domain, and gets no
+    link to the owner's token page (a 404 for them)."""
+    domain_page = reverse("developer:domain", args=[plugin.pk])
+    client.force_login(co_dev)
+    content = client.get(page(plugin)).content.decode()
+    assert "The plugin's owner has proved control of this domain." in content
+    assert "You own this domain" not in content
+    assert domain_page not in content
+    client.force_login(owner)
+    content = client.get(page(plugin)).content.decode()
+    assert "You own this domain." in content
+    assert domain_page in content
+
+
+@pytest.mark.django_db
 def test_a_co_developer_posting_to_the_owners_urls_changes_nothing(client, owner, plugin, co_dev):
     other = DeveloperFactory()
     join(plugin, other)
