@@ -16,7 +16,7 @@ from pluginstore.models import Category
 from reviews import moderation, services
 from reviews.models import Submission, SubmissionEvent
 from tests.factories import DeveloperFactory, make_reviewer
-from tests.pluginstore.helpers import manifest_for, register, spec_for
+from tests.pluginstore.helpers import manifest_for, own_domain, register, spec_for
 from tests.reviews.helpers import approve, claim, reject, submit
 
 JOURNEY = "review-queue"
@@ -100,7 +100,7 @@ def queue_world():
     services.submission_request_changes(
         submission_id=asked.pk, reviewer=sam, note="Which cities does it cover?"
     )
-    writing = submit(_writing_plugin(DeveloperFactory()))
+    writing = submit(own_domain(_writing_plugin(DeveloperFactory())))
     _age(writing, 0.2)
     # A banned plugin whose owner appealed: its admin page shows the appeal.
     banned_owner = DeveloperFactory(email="owner@bookshelf.example")

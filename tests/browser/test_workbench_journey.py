@@ -25,7 +25,7 @@ from pluginstore import services as plugin_services
 from pluginstore.models import Category, PluginStatus
 from reviews.models import CriterionResult, Submission, SubmissionEvent, SubmissionState
 from tests.factories import DeveloperFactory, make_reviewer
-from tests.pluginstore.helpers import fake_fetch, manifest_for, register, spec_for
+from tests.pluginstore.helpers import fake_fetch, manifest_for, own_domain, register, spec_for
 from tests.reviews.helpers import approve, claim, submit
 
 JOURNEY = "5-workbench"
@@ -104,7 +104,7 @@ def workbench_world(monkeypatch):
         spec_url=f"https://{DOMAIN}/openapi.json",
         category=Category.COMPUTATION,
     )
-    first = submit(plugin)
+    first = submit(own_domain(plugin))
     _age(first, 10)
     approve(claim(first, sam), sam)
 
