@@ -74,8 +74,9 @@ def free_port() -> int:
 class Server:
     """gunicorn with production settings; always stopped by stop() (also on errors)."""
 
-    def __init__(self, env: dict, port: int):
-        self.env, self.port, self.proc = env, port, None
+    def __init__(self, env: dict, port: int, cwd: Path = ROOT):
+        # cwd: the checkout whose code gunicorn runs (bench/speed.py --before runs an older one).
+        self.env, self.port, self.proc, self.cwd = env, port, None, cwd
         self.cmd = [
             GUNICORN,
             "config.wsgi:application",
@@ -90,7 +91,7 @@ class Server:
     def start(self) -> None:
         self.logfile = open(OUT / "gunicorn.log", "ab")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            self.cmd, cwd=ROOT, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT
+            self.cmd, cwd=self.cwd, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -148,9 +149,10 @@ async def _one(port: int, path: str, cookie: str, scheduled: float, timeout: flo
     return status, (time.perf_counter() - scheduled) * 1000
 
 
-async def _paced(port: int, path: str, rate: int, seconds: int, cookie: str) -> dict:
+async def _paced(port: int, path: str | list[str], rate: int, seconds: int, cookie: str) -> dict:
     """Open loop: request i is due at start + i/rate; latency counts from when it was due,
-    so a slow server cannot slow the client down and hide its own queueing."""
+    so a slow server cannot slow the client down and hide its own queueing. Given a list of
+    paths, request i asks for the i-th (in turn)."""
     total = rate * seconds
     loop_start = time.perf_counter() + 0.05
     tasks = []
@@ -159,7 +161,8 @@ async def _paced(port: int, path: str, rate: int, seconds: int, cookie: str) -> 
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(_one(port, path, cookie, due, 10.0)))
+        target = path if isinstance(path, str) else path[i % len(path)]
+        tasks.append(asyncio.create_task(_one(port, target, cookie, due, 10.0)))
     results = await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - loop_start
     lat = sorted(ms for _, ms in results)
@@ -179,7 +182,7 @@ async def _paced(port: int, path: str, rate: int, seconds: int, cookie: str) -> 
     }
 
 
-def paced(port: int, path: str, seconds: int, cookie: str = "") -> dict:
+def paced(port: int, path: str | list[str], seconds: int, cookie: str = "") -> dict:
     return asyncio.run(_paced(port, path, PACED_RATE, seconds, cookie))
 
 
