@@ -30,6 +30,7 @@ class PluginLike(Protocol):
     owner_id: int
     status: str
     listed: bool
+    unavailable_since: Any  # a datetime, or None
     testers: Any  # the plugin's TesterInvitation manager
     members: Any  # the plugin's PluginMember manager (its co-developers)
 
@@ -170,6 +171,12 @@ class InstallVerdict:
     message: str = ""
 
 
+PLUGIN_UNAVAILABLE = (
+    "This plugin is unavailable: its server has not answered the store's daily checks for a "
+    "week. It can be installed again as soon as it answers."
+)
+
+
 def install_verdict(
     user: User, plugin: PluginLike, *, tester_ids=None, has_installed: bool = False
 ) -> InstallVerdict:
@@ -183,6 +190,9 @@ def install_verdict(
     if not user.is_plus:
         return InstallVerdict(False, "upgrade", "Upgrade to Plus to install plugins.")
     if plugin.status == PluginStatus.APPROVED:
+        if plugin.unavailable_since is not None and not has_installed:
+            # Unreachable for days (PRODUCT.md section 10, the watch): no new installs.
+            return InstallVerdict(False, "unavailable", PLUGIN_UNAVAILABLE)
         if plugin.listed or has_installed or is_member(user, plugin):
             return InstallVerdict(True)
         return InstallVerdict(

@@ -13,12 +13,6 @@ from pluginstore import permissions, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
 
-PLUGIN_UNAVAILABLE = (
-    "This plugin is unavailable: its server has not answered the store's daily checks for a "
-    "week. It can be installed again as soon as it answers."
-)
-
-
 @transaction.atomic
 def installation_create(*, user: User, plugin_id: int) -> Installation:
     """Install a plugin for a user allowed to use it; installing twice is harmless."""
@@ -30,9 +24,6 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
     verdict = permissions.install_verdict(user, plugin, has_installed=has_installed)
     if not verdict.allowed:
         raise ApplicationError(verdict.message)
-    if plugin.unavailable_since is not None and not has_installed:
-        # Unreachable for days (PRODUCT.md section 10, the watch): no new installs.
-        raise ApplicationError(PLUGIN_UNAVAILABLE)
     installation, created = Installation.objects.get_or_create(user=user, plugin=plugin)
     if not created and installation.removed_at is not None:
         # A ban ended it: installing again (after a reinstatement and a new approval) starts

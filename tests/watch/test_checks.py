@@ -223,6 +223,10 @@ def test_the_store_page_says_an_unavailable_plugin_cant_be_installed(
     assert page.status_code == 200
     assert "Unavailable: this plugin’s server has not answered" in page.content.decode()
     client.force_login(PlusUserFactory())
+    # No Install button for a new install, but the reason, from the one install rule.
+    signed_in = client.get(reverse("store:detail", args=[plugin.slug])).content.decode()
+    assert reverse("store:install", args=[plugin.slug]) not in signed_in
+    assert "This plugin is unavailable" in signed_in
     response = client.post(reverse("store:install", args=[plugin.slug]), follow=True)
     assert response.status_code == 200
     assert "This plugin is unavailable" in response.content.decode()
