@@ -13,6 +13,7 @@ from pluginstore import permissions, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
 
+
 @transaction.atomic
 def installation_create(*, user: User, plugin_id: int) -> Installation:
     """Install a plugin for a user allowed to use it; installing twice is harmless."""
