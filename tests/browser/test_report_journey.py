@@ -1,5 +1,6 @@
 """Journey: a user reports a plugin and a reviewer bans it (issue 13's Done when). A Plus user
-installs Book Finder; another user reports it from its page; a reviewer sees "open reports" in
+installs Book Finder, rates and reviews it, and its developer answers; another user reports it
+from its page; a reviewer sees "open reports" in
 the queue's risk flags and the report in the reports list, opens the plugin and bans it; the
 reporter and the installer are each told in Help > Messages, and the install shows as removed
 with the reason. Along the way: the store's card footers line up across a row, and the report
@@ -19,6 +20,8 @@ from tests.reviews.helpers import approve, claim, submit
 JOURNEY = "report"
 REPORT = "It asks for my library card PIN and sends it to an unknown site."
 BAN_REASON = "Collects library card PINs (privacy, C1). Reported by users."
+REVIEW = "Finds every book, though it asked for my library card."
+ANSWER = "Thanks! The library card is only needed to borrow."
 
 
 @pytest.fixture
@@ -84,6 +87,21 @@ def test_a_report_reaches_the_reviewer_who_bans_and_everyone_is_told(person, rep
     paul.page.get_by_role("button", name="Install").click()
     expect(paul.page.get_by_text("Book Finder is installed.")).to_be_visible()
 
+    # ...rates and reviews it, and the developer answers the review publicly.
+    reviews = paul.page.locator("#reviews")
+    reviews.get_by_label("4 stars: good").check()
+    reviews.get_by_label("Your review").fill(REVIEW)
+    reviews.get_by_role("button", name="Publish rating").click()
+    expect(paul.page.get_by_text("your rating is saved")).to_be_visible()
+    dana = person()
+    dana.sign_in(plugin.owner.email)
+    dana.page.goto(f"/store/{plugin.slug}/")
+    review = dana.page.locator("#reviews").get_by_role("listitem").filter(has_text=REVIEW)
+    review.get_by_text("Answer publicly").click()
+    review.get_by_label("Your answer").fill(ANSWER)
+    review.get_by_role("button", name="Publish answer").click()
+    expect(dana.page.get_by_text("Your answer is published under the review.")).to_be_visible()
+
     # Another user reports it from its page.
     nora = person()
     nora.sign_in(reporter.email)
@@ -144,9 +162,11 @@ def test_a_report_reaches_the_reviewer_who_bans_and_everyone_is_told(person, rep
     nora.page.goto("/reports/")
     expect(nora.page.get_by_text("Led to a ban")).to_be_visible()
 
-    # The installer is told, and the install shows as removed with the reason.
+    # The installer is told of the answer and of the ban, and the install shows as removed
+    # with the reason.
     _open_messages(paul)
     paul.page.get_by_role("link", name=re.compile("Account notices")).click()
+    expect(paul.page.get_by_text(ANSWER)).to_be_visible()
     expect(paul.page.get_by_text("Book Finder was removed from your plugins")).to_have_count(1)
     expect(paul.page.get_by_text(BAN_REASON)).to_be_visible()
     paul.shot("installer-told")
