@@ -3,13 +3,13 @@
 Submitting through the API is the submission bot's filing without the chat: the developer lists
 the human criteria they confirm, the plugin is locked, reviews.permissions.submission_blocker
 answers under the lock (its reason is the API's error code, its message the web's words), and
-reviews.services.submission_create files it. The confirmations are kept where the reviewer's
-workbench reads the bot's (an ended SubmissionConversation pointing at the submission), so the
-reviewer sees what the developer confirmed whichever way they filed.
+reviews.services.submission_create files it. The confirmations are recorded by the bot's own
+service (reviews.bot.services.conversation_record_filed: an ended SubmissionConversation pointing
+at the submission), where the reviewer's workbench reads the bot's, so the reviewer sees what
+the developer confirmed whichever way they filed.
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from api.errors import ApiError
@@ -21,7 +21,8 @@ from pluginstore.models import Plugin
 from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.bot import BOT_CRITERION_IDS
-from reviews.models import OPEN_STATES, BotStep, Submission, SubmissionConversation
+from reviews.bot.services import conversation_record_filed
+from reviews.models import OPEN_STATES, Submission
 from reviews.permissions import submission_blocker
 
 
@@ -78,18 +79,7 @@ def api_submission_create(
         )
     except ApplicationError as error:
         raise ApiError("refused", error.message) from None
-    now = timezone.now()
-    SubmissionConversation.objects.create(
-        user=user,
-        plugin=plugin,
-        step=BotStep.DONE,
-        version=submission.version,
-        confirmed_criteria=list(BOT_CRITERION_IDS),
-        note=submission.note_to_reviewer,
-        submission=submission,
-        is_active=False,
-        ended_at=now,
-    )
+    conversation_record_filed(user=user, submission=submission)
     return submission
 
 

@@ -413,3 +413,20 @@ def conversation_end(*, user: User) -> bool:
         return False
     _end(conversation)
     return True
+
+
+def conversation_record_filed(*, user: User, submission: Submission) -> SubmissionConversation:
+    """Record a submission filed outside the chat (the developer API) whose developer listed
+    every human criterion as confirmed: an ended conversation pointing at it, where the
+    reviewer's workbench reads the bot's confirmations, whichever way the developer filed."""
+    return SubmissionConversation.objects.create(
+        user=user,
+        plugin_id=submission.plugin_id,
+        step=BotStep.DONE,
+        version=submission.version,
+        confirmed_criteria=list(BOT_CRITERION_IDS),
+        note=submission.note_to_reviewer,
+        submission=submission,
+        is_active=False,
+        ended_at=timezone.now(),
+    )
