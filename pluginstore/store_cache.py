@@ -210,8 +210,11 @@ def _template_digest(name: str) -> str:
 _listing_values = operator.attrgetter(*(f.replace("__", ".") for f in selectors.LISTING_FIELDS))
 
 
-def card_cache_key(plugin, template_name: str) -> str:
-    content = repr((_template_digest(template_name), _listing_values(plugin)))
+def card_cache_key(plugin, template_name: str, *, templates: str | None = None) -> str:
+    """The key of a plugin's card: its id and a digest of its content (`templates`, the
+    templates' digest, when the caller has it already)."""
+    templates = templates or _template_digest(template_name)
+    content = repr((templates, _listing_values(plugin)))
     digest = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
     return f"store:card:{plugin.pk}:{digest}"
 
@@ -258,7 +261,8 @@ def card_fragments(plugins: Iterable, template_name: str) -> list[SafeString]:
     whoever's request rendered it first.
     """
     plugins = list(plugins)
-    keys = [card_cache_key(plugin, template_name) for plugin in plugins]
+    templates = _template_digest(template_name)
+    keys = [card_cache_key(plugin, template_name, templates=templates) for plugin in plugins]
     found = card_memory.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:

@@ -356,3 +356,28 @@ def test_templates_are_compiled_once_by_the_cached_loader(settings):
     assert all("loaders" not in engine.get("OPTIONS", {}) for engine in settings.TEMPLATES)
     loaders = engines["django"].engine.template_loaders
     assert [loader.__module__ for loader in loaders] == ["django.template.loaders.cached"]
+
+
+@pytest.mark.django_db
+def test_shared_cards_keep_the_signed_in_store_inside_its_query_budget(client):
+    """24 cards cost no query of their own, rendered or fetched: the page's budget (6, as in
+    test_store_views) holds with the cards cold and warm, and both cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = DeveloperFactory()
+    for n in range(30):
+        make_plugin(owner, status="approved", name_for_human=f"Budget {n}")
+    _signed_in(client, PlusUserFactory())
+    _store(client)  # the listing's count is cached from here on
+    store_cache.card_memory.clear()
+    listed = Plugin.objects.select_related("owner").order_by("-approved_at", "-id")[:24]
+    cache.delete_many([store_cache.card_cache_key(p, CARD) for p in listed])
+    with CaptureQueriesContext(connection) as cold:
+        cold_page = _store(client)
+    with CaptureQueriesContext(connection) as warm:
+        page = _store(client)
+    assert page.count('<article class="plugin-card">') == 24
+    cards = re.compile(r"<article class=\"plugin-card\">.*?</article>", re.S)
+    assert cards.findall(page) == cards.findall(cold_page)
+    assert len(cold) == len(warm) <= 6
