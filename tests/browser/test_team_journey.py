@@ -25,9 +25,7 @@ def test_the_owner_invites_a_co_developer_who_accepts_and_works_on_the_plugin(pe
     olga = DeveloperFactory(email="olga@example.com", display_name="Olga")
     cody = DeveloperFactory(email="cody@example.com", display_name="Cody")
     # A long domain: unbroken text once widened the page past a phone's screen.
-    plugin = register(
-        olga, name_for_human="Team Radar", domain="teamradarplugin12345.example.com"
-    )
+    plugin = register(olga, name_for_human="Team Radar", domain="teamradarplugin12345.example.com")
 
     owner = person()
     owner.sign_in(olga.email)
