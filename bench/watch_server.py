@@ -204,8 +204,10 @@ def route_fetcher(server: PluginServer, setattr_=setattr) -> None:
     setattr_(transport, "_ssl_context", lambda: context)
 
 
-def make_tls(folder: Path) -> dict[str, str]:
-    """A throwaway CA and a certificate for *.example.com, written to folder."""
+def make_tls(folder: Path, name: str = f"*.{DOMAIN}", days: int = 30) -> dict[str, str]:
+    """A throwaway CA and a certificate for `name` (*.example.com by default), valid `days`,
+    written to folder: {"ca": the CA's PEM, "cert": the leaf's file, "key": its key's file}.
+    Also the fetcher's TLS tests' material (tests/core/test_fetch.py)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -213,7 +215,7 @@ def make_tls(folder: Path) -> dict[str, str]:
 
     now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PluginStore watch test CA")])
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PluginStore test CA")])
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
@@ -221,7 +223,7 @@ def make_tls(folder: Path) -> dict[str, str]:
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
+        .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -243,13 +245,13 @@ def make_tls(folder: Path) -> dict[str, str]:
     leaf_key = ec.generate_private_key(ec.SECP256R1())
     leaf_cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{DOMAIN}")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
         .issuer_name(ca_name)
         .public_key(leaf_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(f"*.{DOMAIN}")]), False)
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
         .add_extension(
