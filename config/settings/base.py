@@ -193,6 +193,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache, kept in the database: a cache flush signs nobody out (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 
 REDIS_URL = env("REDIS_URL", default="")
 
