@@ -15,7 +15,7 @@ class TokenCreateForm(forms.Form):
     scope = forms.ChoiceField(
         label="Scope",
         choices=TokenScope.choices,
-        initial=TokenScope.PUBLISH,
+        # No scope chosen for the developer: what a token may do is their decision.
         widget=forms.RadioSelect,
     )
     expires_in_days = forms.TypedChoiceField(

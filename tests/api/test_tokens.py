@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -166,6 +167,18 @@ def test_the_page_refuses_bad_input_with_a_message_and_creates_nothing(client):
     )
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_the_form_starts_with_no_scope_chosen_and_refuses_a_token_without_one(client):
+    """What a token may do is the developer's decision: no scope is preset."""
+    client.force_login(DeveloperFactory())
+    page = client.get(reverse("api_tokens")).content.decode()
+    scopes = re.findall(r'<input type="radio" name="scope"[^>]*>', page)
+    assert len(scopes) == 2
+    assert not any("checked" in radio for radio in scopes)
+    response = client.post(reverse("api_tokens"), {"name": "CI", "expires_in_days": 30})
+    assert response.status_code == 400
     assert not ApiToken.objects.exists()
 
 
