@@ -8,7 +8,7 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the Celery tasks that this app's services send by name (core.queue).
-        from inbox import tasks  # noqa: F401
+        from inbox import receivers, tasks  # noqa: F401
 
         # Each app may declare notification kinds in its `notices` module (inbox.notices).
         autodiscover_modules("notices")

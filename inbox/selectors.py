@@ -4,7 +4,9 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
+from core import versions
 from inbox.models import Message, Person, Thread
+from inbox.receivers import INBOX_SCOPE
 
 PREVIEW_LENGTH = 160
 
@@ -39,8 +41,13 @@ def thread_messages(*, thread: Thread) -> QuerySet[Message]:
 def unread_message_count(*, user: Person) -> int:
     """Messages the user has not seen: newer than their thread's read mark, not their own.
 
-    The header badge counts messages (not threads), in one query joining message to thread.
+    The header badge counts messages (not threads), in one query joining message to thread;
+    kept as a copy until the user's inbox changes (inbox.receivers).
     """
+    return versions.copy(INBOX_SCOPE, user.pk, "unread", lambda: _unread_count(user))
+
+
+def _unread_count(user: Person) -> int:
     return (
         Message.objects.filter(thread__owner=user)
         .filter(Q(thread__last_read_at__isnull=True) | Q(created_at__gt=F("thread__last_read_at")))

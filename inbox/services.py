@@ -25,6 +25,7 @@ from core.exceptions import ApplicationError
 from core.queue import enqueue_on_commit, task_named
 from inbox.kinds import NOTICES, Notice, ThreadKind, declaration
 from inbox.models import MESSAGE_REPLY, Message, Notification, Person, Thread
+from inbox.receivers import inbox_changed
 from inbox.signals import owner_replied
 
 logger = logging.getLogger(__name__)
@@ -297,15 +298,20 @@ def thread_mark_read(*, thread: Thread, up_to: datetime | None) -> None:
     """Mark the thread read up to the newest message the reader was shown."""
     if up_to is None:
         return
-    Thread.objects.filter(pk=thread.pk).filter(
+    marked = Thread.objects.filter(pk=thread.pk).filter(
         Q(last_read_at__isnull=True) | Q(last_read_at__lt=up_to)
     ).update(last_read_at=up_to)
+    if marked:
+        inbox_changed([thread.owner_id])
 
 
 def threads_mark_all_read(*, user: Person) -> int:
     """Mark every thread of `user` read; returns how many were unread."""
-    return (
+    marked = (
         Thread.objects.filter(owner=user)
         .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("last_activity_at")))
         .update(last_read_at=F("last_activity_at"))
     )
+    if marked:
+        inbox_changed([user.pk])
+    return marked

@@ -2,22 +2,44 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core import fragments, versions
 from core.exceptions import ApplicationError
 from inbox import selectors, services
+from inbox.receivers import INBOX_SCOPE
 
 THREADS_PER_PAGE = 25
+MAX_COPIED_PAGES = 20
 MESSAGES_PER_PAGE = 50
 
 
 @login_required
 @require_safe
 def messages_list(request):
-    paginator = Paginator(selectors.thread_list(user=request.user), THREADS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "inbox/messages_list.html", {"page": page, "threads": page.object_list})
+    user = request.user
+    number = request.GET.get("page") or "1"
+
+    def thread_list() -> str:
+        paginator = Paginator(selectors.thread_list(user=user), THREADS_PER_PAGE)
+        page = paginator.get_page(number)
+        context = {
+            "page": page,
+            "threads": page.object_list,
+            "unread_message_count": selectors.unread_message_count(user=user),
+            **fragments.csrf_context(),
+        }
+        return render_to_string("inbox/_thread_list.html", context)
+
+    # A copy per page the user asked for by number (at most MAX_COPIED_PAGES of them).
+    if number.isdigit() and int(number) <= MAX_COPIED_PAGES:
+        content = versions.copy(INBOX_SCOPE, user.pk, f"threads:{int(number)}", thread_list)
+    else:
+        content = thread_list()
+    context = {"content": fragments.fill_csrf(request, content)}
+    return render(request, "inbox/messages_list.html", context)
 
 
 @login_required

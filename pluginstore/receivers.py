@@ -3,12 +3,32 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, ProtectedError, RestrictedError
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from domains.plugins import ClosedRegistration, register_owned_plugin_lookup
 from domains.signals import domain_verified
+from core import versions
 from pluginstore.models import Installation, Plugin, PluginStatus
+from pluginstore.selectors import INSTALLS_SCOPE
+from pluginstore.store_cache import store_listing_changed
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="pluginstore.owner_renamed")
+def owner_renamed(sender, instance, update_fields=None, created=False, **kwargs) -> None:
+    """The store's cards name each plugin's developer: a new name shows on the next request."""
+    if created or (update_fields is not None and "display_name" not in update_fields):
+        return
+    if Plugin.objects.filter(owner_id=instance.pk, status=PluginStatus.APPROVED).exists():
+        store_listing_changed()
+
+
+@receiver(post_save, sender=Installation, dispatch_uid="pluginstore.install_saved")
+@receiver(post_delete, sender=Installation, dispatch_uid="pluginstore.install_deleted")
+def installs_changed(sender, instance: Installation, **kwargs) -> None:
+    """The user's copy of their installs (selectors.installed_ids) is stale; a ban's bulk
+    update bumps in services.installs.installations_end_for_ban."""
+    versions.bump(INSTALLS_SCOPE, [instance.user_id])
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="pluginstore.release_installs")
@@ -19,9 +39,11 @@ def release_installs_of_deleted_user(sender, instance, **kwargs) -> None:
     plugin_ids = Installation.objects.filter(user=instance, removed_at__isnull=True).values(
         "plugin_id"
     )
-    Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).update(
+    counted = Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).update(
         install_count=F("install_count") - 1
     )
+    if counted:
+        store_listing_changed()
 
 
 # Domain ownership (the domains app, a floor below): it reads a developer's own plugin through

@@ -1,5 +1,6 @@
 """Reads for the store and the developer pages; each page's query count does not grow with data."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -8,6 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from core import versions
 from pluginstore.models import (
     Category,
     FetchJob,
@@ -36,6 +38,12 @@ RELEVANCE_TIEBREAK = ("-install_count", "id")
 # Best match: the name itself first (2 when it is the query, 1 when it starts with it, issue 13
 # item 4: "book" lists Book Finder first), then the full-text rank.
 RELEVANCE = ("-name_match", "-rank", *RELEVANCE_TIEBREAK)
+# A user's installs (core/versions.py): bumped by pluginstore.receivers on every change.
+INSTALLS_SCOPE = "installs"
+
+# Answers a search page's ids: (query, page, per page) -> (ids in order, matches, page number).
+SearchIds = Callable[["StoreQuery", int, int], tuple[list[int], int, int]]
+
 LISTING_FIELDS = (
     "id",
     "slug",
@@ -83,7 +91,7 @@ class StoreQuery:
 
 def store_plugins(query: StoreQuery) -> QuerySet[Plugin]:
     """Approved plugins for the store, filtered, sorted and searched by substring."""
-    # A search on PostgreSQL does not come here: it is ranked full text (store_search_page).
+    # A search on PostgreSQL does not come here: it is ranked full text (store_search_ids).
     # An unlisted plugin (PRODUCT.md section 13) is in neither the listing nor its search.
     qs = Plugin.objects.filter(
         status=PluginStatus.APPROVED, live_version__isnull=False, listed=True
@@ -113,12 +121,19 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
-def store_page(query: StoreQuery, number: object, *, count: int | None = None) -> Page:
+def store_page(
+    query: StoreQuery,
+    number: object,
+    *,
+    count: int | None = None,
+    search_ids: SearchIds | None = None,
+) -> Page:
     """The store page the visitor asked for, as Paginator.get_page would give it."""
     # `count` is the listing's size when the caller already knows it (store_cache keeps a
-    # plain listing's); a search is counted with its results.
+    # plain listing's); a search is counted with its results. `search_ids` answers a
+    # search's ids (store_search_ids, or store_cache's copy of it).
     if query.q and connection.vendor == "postgresql":
-        return _search_page(query, number)
+        return _search_page(query, number, search_ids or store_search_ids)
     plugins = store_plugins(query)
     paginator = CountedPaginator(
         plugins, STORE_PAGE_SIZE, count=plugins.count() if count is None else count
@@ -126,14 +141,21 @@ def store_page(query: StoreQuery, number: object, *, count: int | None = None) -
     return paginator.get_page(number)
 
 
-def _search_page(query: StoreQuery, number: object) -> Page:
+def _search_page(query: StoreQuery, number: object, search_ids: SearchIds) -> Page:
     # As with get_page, a page that is not a number is the first, one out of range the last.
     try:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
-    rows, count, number = store_search_page(query, number, STORE_PAGE_SIZE)
+    ids, count, number = search_ids(query, number, STORE_PAGE_SIZE)
+    rows = listing_rows(ids)
     return Page(rows, number, CountedPaginator(rows, STORE_PAGE_SIZE, count=count))
+
+
+def listing_rows(ids: list[int]) -> list[Plugin]:
+    """These plugins' listing fields, in this order (one query)."""
+    rows = Plugin.objects.select_related("owner").only(*LISTING_FIELDS).in_bulk(ids) if ids else {}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _order_by_sql(fields: tuple[str, ...]) -> str:
@@ -180,9 +202,10 @@ _SEARCH_PAGE_SQL = """
 """
 
 
-def store_search_page(query: StoreQuery, page: int, per_page: int) -> tuple[list[Plugin], int, int]:
-    """A PostgreSQL search's page: its rows, the matches (at most SEARCH_CANDIDATES), its number."""
-    # A page below 1 or past the last is the last page. Two queries whatever the page.
+def store_search_ids(query: StoreQuery, page: int, per_page: int) -> tuple[list[int], int, int]:
+    """A PostgreSQL search's page: its plugins' ids in order, the matches (at most
+    SEARCH_CANDIDATES), and the page's number. One query whatever the page."""
+    # A page below 1 or past the last is the last page.
     order = _SEARCH_ORDER_SQL.get(query.sort, _SEARCH_ORDER_SQL["relevance"])
     params = {
         "q": query.q,
@@ -197,8 +220,7 @@ def store_search_page(query: StoreQuery, page: int, per_page: int) -> tuple[list
         found = cursor.fetchall()
     total, start = found[0][0], found[0][1]
     ids = [pk for _, _, pk in found if pk is not None]
-    rows = Plugin.objects.select_related("owner").only(*LISTING_FIELDS).in_bulk(ids) if ids else {}
-    return [rows[pk] for pk in ids if pk in rows], total, start // per_page + 1
+    return ids, total, start // per_page + 1
 
 
 def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin]:
@@ -252,6 +274,22 @@ def installed_plugin_ids(user: User, plugin_ids) -> set[int]:
             user=user, plugin_id__in=list(plugin_ids), removed_at__isnull=True
         ).values_list("plugin_id", flat=True)
     )
+
+
+def installed_ids(user: User) -> frozenset[int]:
+    """Every plugin the user has installed and in use (one query; a copy until their installs
+    change, pluginstore.receivers): the store marks its cards "Installed" from it."""
+    if not user.is_authenticated:
+        return frozenset()
+
+    def query() -> list[int]:
+        return list(
+            Installation.objects.filter(user=user, removed_at__isnull=True).values_list(
+                "plugin_id", flat=True
+            )
+        )
+
+    return frozenset(versions.copy(INSTALLS_SCOPE, user.pk, "ids", query))
 
 
 def installation_of(user: User, plugin_id: int) -> Installation | None:

@@ -3,20 +3,23 @@ fragments, and which responses may be shared between visitors.
 
 Every entry is keyed by the listing version, which the services bump whenever a plugin may
 have entered or left the store, so an approval or a ban shows on the next request; entries of
-older versions are never read again and expire. Nothing per user is ever cached: a signed-in
-visitor's page, a search, or a response carrying a cookie, a CSRF token or a CSP nonce is
-rendered for that request only.
+older versions are never read again and expire. Nothing per user is kept here: a page
+for one visitor is assembled from shared parts and their own small copies.
 
-Card fragments (card_fragments) are shared between every visitor, signed in or not: each
-card's HTML is keyed by a digest of everything it can show (every listing field the page
-reads, and its templates' source), so a change to a plugin makes a new key and is seen on
-the next request, with no version to bump; the per-visitor part goes in CARD_SLOT.
+- A plain listing's content (below the header) is shared by every visitor, signed in or not;
+  each visitor's "Installed" marks are filled into its card slots (card_slot,
+  fill_card_slots) from their own copy of their installs (selectors.installed_ids).
+- A search's page is shared as its ids (search_ids), and its cards as fragments.
+- Card fragments (card_fragments): each card's HTML is keyed by a digest of everything it can
+  show (every listing field the page reads, and its templates' source), so a change to a
+  plugin makes a new key and is seen on the next request, with no version to bump.
+- Whole pages (cache_whole_page) only for a visitor without a session: a response carrying
+  a cookie, a CSRF token or a CSP nonce is never shared.
 """
 
 import hashlib
 import operator
-import threading
-from collections import OrderedDict
+import re
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -28,6 +31,7 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import IncludeNode
 from django.utils.safestring import SafeString, mark_safe
 
+from core import fragments
 from pluginstore import selectors
 from pluginstore.models import Category
 
@@ -39,9 +43,6 @@ _STORE_GENERATION_KEY = "store:generation"
 CARD_SECONDS = 3600
 # Cards each process keeps in its own memory (about 1 KB each).
 CARD_MEMORY_ENTRIES = 2000
-# Where a card's per-visitor part (the "Installed" mark) is filled in after the shared HTML
-# is fetched. User text is escaped in the card, so it can never spell this comment.
-CARD_SLOT = mark_safe("<!--card-slot-->")  # noqa: S308
 
 
 def store_generation() -> int:
@@ -117,11 +118,42 @@ def store_page_cache_set(key: str, generation: int, html: str) -> None:
 
 
 def listing_cache_key(request: HttpRequest) -> str | None:
-    """The cache key of this request's listing (below the header), or None if not shared."""
-    # Signed-in visitors see their own "Installed" marks on the cards.
-    if request.user.is_authenticated:
+    """The cache key of this request's listing (below the header), or None if not shared.
+
+    Shared by every visitor, signed in or not (each kind its own copy: the signed-in one
+    links to "Your installed plugins"); the visitor's "Installed" marks go in its card slots.
+    """
+    key = store_page_cache_key(request.GET)
+    if key is None:
         return None
-    return store_page_cache_key(request.GET)
+    return f"{key}:{'in' if request.user.is_authenticated else 'out'}"
+
+
+def search_ids(query: selectors.StoreQuery, page: int, per_page: int) -> tuple[list[int], int, int]:
+    """selectors.store_search_ids, cached per search and page at the listing version: shared
+    by every visitor, a few hundred bytes each (the page's cards are shared fragments)."""
+    text = repr((query.q, query.category, query.sort, page, per_page))
+    key = "store:search:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    generation, found = store_page_cached(key)
+    if found is None:
+        found = selectors.store_search_ids(query, page, per_page)
+        cache.set(key, (generation, found), STORE_PAGE_SECONDS)
+    return found
+
+
+def card_slot(plugin_id: int) -> SafeString:
+    """Where a card's per-visitor part goes; user text is escaped, so none can spell it."""
+    return mark_safe(f"<!--card-slot:{int(plugin_id)}-->")  # noqa: S308
+
+
+_CARD_SLOTS = re.compile(r"<!--card-slot:(\d+)-->")
+
+
+def fill_card_slots(html: str, installed: frozenset[int], mark: str) -> SafeString:
+    """The listing with `mark` in the slot of each card in `installed`, the others emptied."""
+    filled = _CARD_SLOTS.sub(lambda m: mark if int(m[1]) in installed else "", html)
+    # Our own templates' output and partial, escaped when they were rendered.
+    return mark_safe(filled)  # noqa: S308
 
 
 def cached_html(key: str | None, render: Callable[[], str]) -> str:
@@ -163,8 +195,9 @@ def cache_whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Asking for the user first marks the session accessed even on a hit, so every
         # response says "Vary: Cookie" and no HTTP cache hands it to a signed-in visitor.
-        key = listing_cache_key(request)
-        if key is None or not is_fresh_visitor(request):
+        signed_in = request.user.is_authenticated
+        key = store_page_cache_key(request.GET)
+        if signed_in or key is None or not is_fresh_visitor(request):
             return view(request, *args, **kwargs)
         whole_key = f"{key}:whole"
         generation, html = store_page_cached(whole_key)
@@ -219,41 +252,11 @@ def card_cache_key(plugin, template_name: str, *, templates: str | None = None) 
     return f"store:card:{plugin.pk}:{digest}"
 
 
-class _Memory:
-    """A small least-recently-used memory of this process's cards, in front of the shared
-    cache: a card's key names its content, so a copy is never stale. Bounded, so a worker's
-    memory stays flat however many plugins it shows."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_many(self, keys: list[str]) -> dict[str, str]:
-        with self.lock:
-            found = {key: self.entries[key] for key in keys if key in self.entries}
-            for key in found:
-                self.entries.move_to_end(key)
-        return found
-
-    def set_many(self, entries: dict[str, str]) -> None:
-        with self.lock:
-            self.entries.update(entries)
-            for key in entries:
-                self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-card_memory = _Memory(CARD_MEMORY_ENTRIES)
+card_memory = fragments.Memory(CARD_MEMORY_ENTRIES)
 
 
 def card_fragments(plugins: Iterable, template_name: str) -> list[SafeString]:
-    """Each plugin's card, the same for every visitor, with CARD_SLOT for the visitor's part.
+    """Each plugin's card, the same for every visitor, with card_slot() for the visitor's part.
 
     From this process's memory, else one get_many from the shared cache for the page; the
     cards missing from both are rendered and stored with one set_many. A card is rendered
@@ -272,7 +275,7 @@ def card_fragments(plugins: Iterable, template_name: str) -> list[SafeString]:
             if key in found:
                 continue
             if key not in shared:
-                context = {"plugin": plugin, "card_slot": CARD_SLOT}
+                context = {"plugin": plugin, "card_slot": card_slot(plugin.pk)}
                 rendered[key] = shared[key] = str(render_to_string(template_name, context))
             found[key] = shared[key]
         if rendered:

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from core.exceptions import ApplicationError
@@ -14,25 +13,35 @@ from pluginstore.models import Category, Installation, Plugin, PluginStatus
 @require_safe
 @store_cache.cache_whole_page
 def store_list(request: HttpRequest) -> HttpResponse:
-    """The store listing. An anonymous visitor's plain listing comes from the store cache."""
+    """The store listing, assembled from shared parts: the listing below the header (shared by
+    every visitor for a plain listing; a search's ids shared), its shared cards, and the
+    visitor's own "Installed" marks and header."""
     query = selectors.StoreQuery.from_params(request.GET)
+    signed_in = request.user.is_authenticated
     content = store_cache.cached_html(
-        store_cache.listing_cache_key(request), lambda: _store_content(request, query)
+        store_cache.listing_cache_key(request),
+        lambda: _store_content(request.GET, query, signed_in=signed_in),
     )
-    # Our own template's output, escaped when it was rendered.
-    return render(request, "pluginstore/store_list.html", {"content": mark_safe(content)})  # noqa: S308
+    installed = selectors.installed_ids(request.user)
+    mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
+    content = store_cache.fill_card_slots(content, installed, mark)
+    return render(request, "pluginstore/store_list.html", {"content": content})
 
 
-def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
-    """Everything below the header: filters, count, plugin grid and pagination."""
+def _store_content(params, query: selectors.StoreQuery, *, signed_in: bool) -> str:
+    """Everything below the header: filters, count, plugin grid and pagination. Rendered
+    without the request: the same for every visitor (signed in or not), cards' slots empty."""
     # Only a plain listing's count is cached; a search is counted with its results.
     count = None if query.q else store_cache.store_count(query)
-    page = selectors.store_page(query, request.GET.get("page"), count=count)
-    params = request.GET.copy()
+    page = selectors.store_page(
+        query, params.get("page"), count=count, search_ids=store_cache.search_ids
+    )
+    params = params.copy()
     params.pop("page", None)
     context = {
         "page": page,
         "query": query,
+        "signed_in": signed_in,
         "categories": Category.choices,
         "sorts": [
             ("newest", "Newest"),
@@ -41,23 +50,9 @@ def _store_content(request: HttpRequest, query: selectors.StoreQuery) -> str:
             ("rating", "Top rated"),
         ],
         "querystring": params.urlencode(),
-        "cards": _cards(request, page.object_list),
+        "cards": store_cache.card_fragments(page.object_list, "pluginstore/_plugin_card.html"),
     }
-    return render_to_string("pluginstore/_store_content.html", context, request=request)
-
-
-def _cards(request: HttpRequest, plugins) -> list[str]:
-    """The page's cards, shared by every visitor, each with this visitor's part filled in."""
-    plugins = list(plugins)
-    cards = store_cache.card_fragments(plugins, "pluginstore/_plugin_card.html")
-    installed = selectors.installed_plugin_ids(request.user, (p.pk for p in plugins))
-    mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
-    slot = store_cache.CARD_SLOT
-    return [
-        # The shared HTML and our own partial, both escaped when they were rendered.
-        mark_safe(card.replace(slot, mark if plugin.pk in installed else "", 1))  # noqa: S308
-        for plugin, card in zip(plugins, cards, strict=True)
-    ]
+    return render_to_string("pluginstore/_store_content.html", context)
 
 
 def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Installation | None]:

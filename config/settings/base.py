@@ -213,6 +213,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-user and per-plugin copies (core/versions.py) need one cache every process sees: a bump
+# made by the worker must reach the web server. Off without Redis (each process its own memory).
+PLUGINSTORE_SHARED_CACHE = bool(REDIS_URL)
 
 # Celery. With REDIS_URL unset the broker is kombu's filesystem transport, which needs no
 # server, so `make run` still runs a real worker on a fresh machine.

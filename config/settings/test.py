@@ -49,6 +49,9 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 # Each test process its own cache, whatever REDIS_URL says: rate-limit counters must not leak
 # between tests or between concurrent runs.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process (the live server is a thread of it, tasks run eagerly): its memory is shared by
+# everything that bumps or reads a copy, so the tests run the copies (core/versions.py).
+PLUGINSTORE_SHARED_CACHE = True
 
 # Serve static files from the finders: no collectstatic before tests, no missing-folder warning.
 WHITENOISE_AUTOREFRESH = True

@@ -6,12 +6,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core import versions
 from core.exceptions import ApplicationError
 from inbox import kinds
 from inbox.services import notification_intent_create
-from pluginstore import permissions, team_selectors
+from pluginstore import permissions, selectors, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
+from pluginstore.store_cache import store_listing_changed
 
 
 @transaction.atomic
@@ -35,6 +37,8 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
         created = True
     if created:
         Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
+        # The cards show the count and the store sorts by it.
+        store_listing_changed()
     plugin_installed.send(sender=Installation, user=user, plugin=plugin)
     return installation
 
@@ -57,6 +61,7 @@ def installation_delete(*, user: User, plugin_id: int) -> bool:
         Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
             install_count=F("install_count") - 1
         )
+        store_listing_changed()
     return True
 
 
@@ -69,6 +74,7 @@ def installations_end_for_ban(*, plugin: Plugin, reason: str) -> list[User]:
     active = Installation.objects.filter(plugin=plugin, removed_at__isnull=True)
     users = [i.user for i in active.select_related("user").order_by("pk")]
     active.update(removed_at=timezone.now(), removed_reason=reason[:2000])
+    versions.bump(selectors.INSTALLS_SCOPE, [user.pk for user in users])
     Plugin.objects.filter(pk=plugin.pk).update(install_count=0)
     plugin.install_count = 0
     return users

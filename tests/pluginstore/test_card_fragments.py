@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from core import fragments
 from inbox.kinds import NotificationKind
 from pluginstore import services, store_cache
 from pluginstore.checks import check_plugin
@@ -88,14 +90,16 @@ def test_a_page_of_cards_costs_one_shared_cache_read(client, monkeypatch):
     for n in range(5):
         make_plugin(owner, status="approved", name_for_human=f"Many {n}")
     _signed_in(client, PlusUserFactory())
-    _store(client)
+    # A search: its page is assembled from its ids and the cards on every request (a plain
+    # listing's whole content is shared once rendered).
+    _store(client, q="Many")
     store_cache.card_memory.clear()
     calls = []
     real = store_cache.cache.get_many
     monkeypatch.setattr(
         store_cache.cache, "get_many", lambda keys: calls.append(list(keys)) or real(keys)
     )
-    _store(client)
+    _store(client, q="Many")
     card_reads = [keys for keys in calls if any(k.startswith("store:card:") for k in keys)]
     assert len(card_reads) == 1
     assert len(card_reads[0]) == 5
@@ -145,7 +149,12 @@ def test_a_page_built_from_shared_cards_carries_only_its_own_visitors_state(clie
         for private in ("Alice Zephyrine", "alice@", "Bob Quillfeather", "bob@", "csrf", "nonce"):
             assert private not in shared
         assert "Installed" not in shared
-        assert shared.count(store_cache.CARD_SLOT) == 1
+        assert re.findall(r"<!--card-slot:\d+-->", shared) == [store_cache.card_slot(plugin.pk)]
+    # Nor does the listing below the header that both pages were assembled from.
+    listing = cache.get(store_cache.store_page_cache_key(QueryDict("")) + ":in")[1]
+    for private in ("Alice Zephyrine", "alice@", "Bob Quillfeather", "bob@", "csrf", "nonce"):
+        assert private not in listing
+    assert "Installed" not in listing and "unread" not in listing
 
 
 @pytest.mark.django_db
@@ -161,7 +170,7 @@ def test_an_anonymous_visitor_after_a_signed_in_one_sees_no_installed_mark(clien
 
 @pytest.mark.django_db
 def test_user_text_in_a_shared_card_is_escaped_and_cannot_spell_the_slot(client):
-    hostile = "<!--card-slot--><script>alert(1)</script>"
+    hostile = "<!--card-slot:1--><script>alert(1)</script>"
     make_plugin(
         DeveloperFactory(display_name=hostile),
         status="approved",
@@ -171,8 +180,8 @@ def test_user_text_in_a_shared_card_is_escaped_and_cannot_spell_the_slot(client)
     page = _store(_signed_in(client, user))
     card = _card(page, "Hostile Card")
     assert "<script>alert(1)</script>" not in card
-    assert "&lt;!--card-slot--&gt;" in card  # the developer's name, escaped
-    assert "<!--card-slot-->" not in page
+    assert "&lt;!--card-slot:1--&gt;" in card  # the developer's name, escaped
+    assert "<!--card-slot" not in page
 
 
 # Each event that changes a card is on the next request ---------------------------------------
@@ -264,9 +273,10 @@ def test_a_ban_an_unlisting_and_unavailability_show_on_the_next_request(client):
 
     ban(banned)
     plugin_unlist(plugin_id=unlisted.pk, by=owner)
-    # The watch marks a plugin unavailable with this update (watch.services._unreachable);
-    # the card follows the row, whoever writes it.
+    # The watch marks a plugin unavailable with this update and a new listing version
+    # (watch.services._unreachable).
     Plugin.objects.filter(pk=down.pk).update(unavailable_since=timezone.now())
+    store_cache.store_listing_changed()
 
     signed, anonymous_card = _both_views(client, viewer, "Soon Down")
     assert "Unavailable" in signed
@@ -274,6 +284,7 @@ def test_a_ban_an_unlisting_and_unavailability_show_on_the_next_request(client):
     assert "Soon Banned" not in page and "Soon Unlisted" not in page
     # Back: the first check that answers clears it.
     Plugin.objects.filter(pk=down.pk).update(unavailable_since=None)
+    store_cache.store_listing_changed()
     assert "Unavailable" not in _card(_store(client), "Soon Down")
 
 
@@ -339,7 +350,7 @@ def test_the_cards_key_covers_its_included_templates():
 
 
 def test_the_process_memory_keeps_at_most_its_size():
-    memory = store_cache._Memory(3)
+    memory = fragments.Memory(3)
     memory.set_many({f"k{n}": f"v{n}" for n in range(5)})
     assert memory.get_many([f"k{n}" for n in range(5)]) == {"k2": "v2", "k3": "v3", "k4": "v4"}
     memory.get_many(["k2"])  # used: kept over k3 when the next one comes

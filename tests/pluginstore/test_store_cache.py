@@ -105,7 +105,8 @@ def test_a_page_rendered_before_the_commit_is_not_kept_after_it(
     with django_capture_on_commit_callbacks(execute=True):
         approve(plugin)
         # What a concurrent request would cache before the commit: the listing without it.
-        key = store_cache.store_page_cache_key(QueryDict(""))
+        # The anonymous visitors' listing below the header (listing_cache_key).
+        key = store_cache.store_page_cache_key(QueryDict("")) + ":out"
         generation, _ = store_cache.store_page_cached(key)
         store_cache.store_page_cache_set(key, generation, "<p>stale</p>")
         assert b"stale" in _store(client).content
@@ -168,7 +169,7 @@ def test_a_page_cached_at_an_older_listing_version_is_a_miss():
     assert content is None
 
 
-# The search page on PostgreSQL is one query over the candidates (selectors.store_search_page);
+# The search page on PostgreSQL is one query over the candidates (selectors.store_search_ids);
 # it pages as Paginator.get_page does.
 
 
