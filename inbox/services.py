@@ -298,9 +298,11 @@ def thread_mark_read(*, thread: Thread, up_to: datetime | None) -> None:
     """Mark the thread read up to the newest message the reader was shown."""
     if up_to is None:
         return
-    marked = Thread.objects.filter(pk=thread.pk).filter(
-        Q(last_read_at__isnull=True) | Q(last_read_at__lt=up_to)
-    ).update(last_read_at=up_to)
+    marked = (
+        Thread.objects.filter(pk=thread.pk)
+        .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=up_to))
+        .update(last_read_at=up_to)
+    )
     if marked:
         inbox_changed([thread.owner_id])
 

@@ -6,9 +6,9 @@ from django.db.models import F, ProtectedError, RestrictedError
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from core import versions
 from domains.plugins import ClosedRegistration, register_owned_plugin_lookup
 from domains.signals import domain_verified
-from core import versions
 from pluginstore.models import Installation, Plugin, PluginStatus
 from pluginstore.selectors import INSTALLS_SCOPE
 from pluginstore.store_cache import store_listing_changed

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import versions
-from inbox.receivers import INBOX_SCOPE
 from inbox.kinds import NotificationKind
 from inbox.models import Message, Thread
+from inbox.receivers import INBOX_SCOPE
 from inbox.selectors import unread_message_count
 from inbox.services import notification_deliver
 from tests.factories import DeveloperFactory, UserFactory
