@@ -31,7 +31,7 @@ import time
 from functools import wraps
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -111,9 +111,32 @@ def _falls_back(name: str):
     return method
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, reusing one `redis.Redis` per connection pool.
+
+    Django builds a new `redis.Redis` for every cache call, and building one fills a
+    case-insensitive table of about 200 response callbacks: measured at about 0.25 ms a
+    call, a millisecond of every signed-in page (four cache calls). A `redis.Redis` holds no
+    connection of its own (it takes one from the pool per command), so one per pool serves
+    every call; each thread has its own backend, and so its own client, anyway.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         # Django makes one backend per thread; the outage is one per process and Redis.
         self.outage = _outage_for(f"{server}|{params.get('KEY_PREFIX', '')}", params)
 

@@ -14,6 +14,7 @@ it can never spell a slot.
 
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
@@ -35,28 +36,29 @@ def fill_csrf(request, html: str) -> SafeString:
 
 
 class Memory:
-    """A bounded least-recently-used memory, safe to share between a process's threads."""
+    """A bounded least-recently-used memory, safe to share between a process's threads.
+    Entries are usually HTML, or (version, HTML) pairs."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.entries: OrderedDict[str, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any:
         with self.lock:
             value = self.entries.get(key)
             if value is not None:
                 self.entries.move_to_end(key)
             return value
 
-    def get_many(self, keys: list[str]) -> dict[str, str]:
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
         with self.lock:
             found = {key: self.entries[key] for key in keys if key in self.entries}
             for key in found:
                 self.entries.move_to_end(key)
         return found
 
-    def set_many(self, entries: dict[str, str]) -> None:
+    def set_many(self, entries: dict[str, Any]) -> None:
         with self.lock:
             self.entries.update(entries)
             for key in entries:
@@ -64,7 +66,7 @@ class Memory:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: Any) -> None:
         self.set_many({key: value})
 
     def clear(self) -> None:

@@ -9,9 +9,34 @@ from django.dispatch import receiver
 from core import versions
 from domains.plugins import ClosedRegistration, register_owned_plugin_lookup
 from domains.signals import domain_verified
-from pluginstore.models import Installation, Plugin, PluginStatus
+from pluginstore.models import (
+    Installation,
+    Plugin,
+    PluginMember,
+    PluginStatus,
+    PluginVersion,
+    TesterInvitation,
+)
 from pluginstore.selectors import INSTALLS_SCOPE
-from pluginstore.store_cache import store_listing_changed
+from pluginstore.store_cache import plugin_changed, store_listing_changed
+
+
+@receiver(post_save, sender=Plugin, dispatch_uid="pluginstore.plugin_saved")
+@receiver(post_delete, sender=Plugin, dispatch_uid="pluginstore.plugin_deleted")
+def plugin_saved(sender, instance: Plugin, **kwargs) -> None:
+    """The plugin's detail page copies are stale (store_cache.plugin_changed)."""
+    plugin_changed([instance.pk])
+
+
+@receiver(post_save, sender=PluginVersion, dispatch_uid="pluginstore.version_saved")
+@receiver(post_delete, sender=PluginVersion, dispatch_uid="pluginstore.version_deleted")
+@receiver(post_save, sender=TesterInvitation, dispatch_uid="pluginstore.tester_saved")
+@receiver(post_delete, sender=TesterInvitation, dispatch_uid="pluginstore.tester_deleted")
+@receiver(post_save, sender=PluginMember, dispatch_uid="pluginstore.member_saved")
+@receiver(post_delete, sender=PluginMember, dispatch_uid="pluginstore.member_deleted")
+def plugin_part_saved(sender, instance, **kwargs) -> None:
+    """A version, a tester or a co-developer: part of what the plugin's page reads."""
+    plugin_changed([instance.plugin_id])
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="pluginstore.owner_renamed")
@@ -19,7 +44,9 @@ def owner_renamed(sender, instance, update_fields=None, created=False, **kwargs)
     """The store's cards name each plugin's developer: a new name shows on the next request."""
     if created or (update_fields is not None and "display_name" not in update_fields):
         return
-    if Plugin.objects.filter(owner_id=instance.pk, status=PluginStatus.APPROVED).exists():
+    owned = list(Plugin.objects.filter(owner_id=instance.pk).values_list("pk", "status"))
+    plugin_changed([pk for pk, _ in owned])
+    if any(status == PluginStatus.APPROVED for _, status in owned):
         store_listing_changed()
 
 
@@ -39,10 +66,10 @@ def release_installs_of_deleted_user(sender, instance, **kwargs) -> None:
     plugin_ids = Installation.objects.filter(user=instance, removed_at__isnull=True).values(
         "plugin_id"
     )
-    counted = Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).update(
-        install_count=F("install_count") - 1
-    )
+    counted = list(Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).values("pk"))
+    Plugin.objects.filter(pk__in=counted).update(install_count=F("install_count") - 1)
     if counted:
+        plugin_changed([row["pk"] for row in counted])
         store_listing_changed()
 
 

@@ -9,7 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from accounts.models import User
-from core import versions
+from core import fragments, versions
 from pluginstore.models import (
     Category,
     FetchJob,
@@ -40,6 +40,9 @@ RELEVANCE_TIEBREAK = ("-install_count", "id")
 RELEVANCE = ("-name_match", "-rank", *RELEVANCE_TIEBREAK)
 # A user's installs (core/versions.py): bumped by pluginstore.receivers on every change.
 INSTALLS_SCOPE = "installs"
+# A plugin's detail page data (its row, versions, team, testers, reviews): bumped by
+# pluginstore.receivers and ratings.receivers on every change (plugin_changed).
+PLUGIN_SCOPE = "plugin"
 
 # Answers a search page's ids: (query, page, per page) -> (ids in order, matches, page number).
 SearchIds = Callable[["StoreQuery", int, int], tuple[list[int], int, int]]
@@ -246,18 +249,44 @@ def _search_fallback(qs: QuerySet[Plugin], query: StoreQuery) -> QuerySet[Plugin
 
 def store_plugin_detail(slug: str) -> Plugin | None:
     """One plugin with its owner and live version, for the detail page."""
-    return (
-        Plugin.objects.select_related("owner", "live_version", "latest_version")
-        .defer(
-            "search_vector",
-            "latest_version__spec_text",
-            "latest_version__spec",
-            "live_version__spec_text",
-            "live_version__spec",
-        )
-        .filter(slug=slug)
-        .first()
+    return _plugin_detail().filter(slug=slug).first()
+
+
+def _plugin_detail() -> QuerySet[Plugin]:
+    return Plugin.objects.select_related("owner", "live_version", "latest_version").defer(
+        "search_vector",
+        "latest_version__spec_text",
+        "latest_version__spec",
+        "live_version__spec_text",
+        "live_version__spec",
     )
+
+
+# Which plugin a slug names, as this process last found it (checked against the copy).
+_slug_ids = fragments.Memory(5000)
+
+
+def store_plugin_page(slug: str) -> tuple[Plugin, frozenset[int]] | None:
+    """The detail page's plugin (owner, versions and co-developers loaded) and its testers,
+    from a copy kept until the plugin changes (PLUGIN_SCOPE, core/versions.py); None if no
+    plugin has this slug."""
+    plugin_id = _slug_ids.get(slug)
+    if plugin_id is not None:
+        found = versions.copy(PLUGIN_SCOPE, plugin_id, "page", lambda: _plugin_page(pk=plugin_id))
+        if found is not None and found[0].slug == slug:
+            return found
+    found = _plugin_page(slug=slug)
+    if found is not None:
+        _slug_ids.set(slug, found[0].pk)
+    return found
+
+
+def _plugin_page(**lookup) -> tuple[Plugin, frozenset[int]] | None:
+    plugin = _plugin_detail().filter(**lookup).prefetch_related("members").first()
+    if plugin is None:
+        return None
+    unverified = plugin.status == PluginStatus.UNVERIFIED
+    return plugin, tester_ids(plugin) if unverified else frozenset()
 
 
 def tester_ids(plugin: Plugin) -> frozenset[int]:
@@ -276,30 +305,42 @@ def installed_plugin_ids(user: User, plugin_ids) -> set[int]:
     )
 
 
+def _install_rows(user: User) -> dict[int, tuple]:
+    """The user's installs, the ones a ban ended too, as {plugin id: (id, created_at,
+    removed_at, removed_reason)}: one query, kept as a copy until they change
+    (INSTALLS_SCOPE, pluginstore.receivers)."""
+
+    def query() -> dict[int, tuple]:
+        rows = Installation.objects.filter(user=user).values_list(
+            "plugin_id", "id", "created_at", "removed_at", "removed_reason"
+        )
+        return {plugin_id: rest for plugin_id, *rest in rows}
+
+    return versions.copy(INSTALLS_SCOPE, user.pk, "rows", query)
+
+
 def installed_ids(user: User) -> frozenset[int]:
-    """Every plugin the user has installed and in use (one query; a copy until their installs
-    change, pluginstore.receivers): the store marks its cards "Installed" from it."""
+    """Every plugin the user has installed and in use: the store marks its cards "Installed"."""
     if not user.is_authenticated:
         return frozenset()
-
-    def query() -> list[int]:
-        return list(
-            Installation.objects.filter(user=user, removed_at__isnull=True).values_list(
-                "plugin_id", flat=True
-            )
-        )
-
-    return frozenset(versions.copy(INSTALLS_SCOPE, user.pk, "ids", query))
+    return frozenset(pk for pk, row in _install_rows(user).items() if row[2] is None)
 
 
 def installation_of(user: User, plugin_id: int) -> Installation | None:
-    """The user's install of this plugin, in use or ended by a ban (one query), or None."""
+    """The user's install of this plugin, in use or ended by a ban, or None."""
     if not user.is_authenticated:
         return None
-    return (
-        Installation.objects.filter(user=user, plugin_id=plugin_id)
-        .only("id", "user_id", "plugin_id", "created_at", "removed_at", "removed_reason")
-        .first()
+    row = _install_rows(user).get(plugin_id)
+    if row is None:
+        return None
+    pk, created_at, removed_at, removed_reason = row
+    return Installation(
+        id=pk,
+        user_id=user.pk,
+        plugin_id=plugin_id,
+        created_at=created_at,
+        removed_at=removed_at,
+        removed_reason=removed_reason,
     )
 
 

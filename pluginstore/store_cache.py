@@ -20,6 +20,7 @@ for one visitor is assembled from shared parts and their own small copies.
 import hashlib
 import operator
 import re
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -31,7 +32,7 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import IncludeNode
 from django.utils.safestring import SafeString, mark_safe
 
-from core import fragments
+from core import fragments, versions
 from pluginstore import selectors
 from pluginstore.models import Category
 
@@ -63,6 +64,14 @@ def store_listing_changed() -> None:
     # the data before the commit) would otherwise stay cached under the new version.
     _bump_store_generation()
     transaction.on_commit(_bump_store_generation)
+
+
+def plugin_changed(plugin_ids) -> None:
+    """What these plugins' detail pages show changed (their row, a version, their team or
+    testers, their ratings): their copies (selectors.PLUGIN_SCOPE) are stale. Saves and
+    deletions bump by themselves (pluginstore.receivers, ratings.receivers); a bulk update()
+    of such a row must call this."""
+    versions.bump(selectors.PLUGIN_SCOPE, plugin_ids)
 
 
 def store_count(query: selectors.StoreQuery) -> int:
@@ -129,6 +138,21 @@ def listing_cache_key(request: HttpRequest) -> str | None:
     return f"{key}:{'in' if request.user.is_authenticated else 'out'}"
 
 
+# Store pages (below the header) each process keeps, plain listings and searches: bounded,
+# so a stream of new search terms costs renders, never memory; about 30 KB each.
+PAGE_MEMORY_ENTRIES = 400
+page_memory = fragments.Memory(PAGE_MEMORY_ENTRIES)
+
+
+def search_cache_key(request: HttpRequest, query: selectors.StoreQuery) -> str:
+    """The key of a search's content below the header. Searches are kept in each process's
+    memory only: the terms a stranger can type are unbounded, so the shared cache keeps only
+    their ids (search_ids)."""
+    page = request.GET.get("page", "")[:12]
+    text = repr((query.q, query.category, query.sort, page, request.user.is_authenticated))
+    return "store:search-page:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def search_ids(query: selectors.StoreQuery, page: int, per_page: int) -> tuple[list[int], int, int]:
     """selectors.store_search_ids, cached per search and page at the listing version: shared
     by every visitor, a few hundred bytes each (the page's cards are shared fragments)."""
@@ -156,14 +180,29 @@ def fill_card_slots(html: str, installed: frozenset[int], mark: str) -> SafeStri
     return mark_safe(filled)  # noqa: S308
 
 
-def cached_html(key: str | None, render: Callable[[], str]) -> str:
-    """The HTML cached under `key` at the current listing version, else render() (and cache it)."""
+def cached_html(key: str | None, render: Callable[[], str], *, shared: bool = True) -> str:
+    """The HTML kept under `key` at the current listing version, else render() (and keep it).
+
+    From this process's memory first (page_memory, bounded), then, if `shared`, from the
+    shared cache, where other processes find it. An entry is kept STORE_PAGE_SECONDS at most:
+    while Redis is away the version is this process's own and cannot tell it about another
+    process's approval or ban.
+    """
     if key is None:
         return render()
-    generation, html = store_page_cached(key)
-    if html is None:
-        html = render()
-        store_page_cache_set(key, generation, html)
+    generation = store_generation()
+    now = time.monotonic()
+    found = page_memory.get(key)
+    if found is not None and found[0] == generation and found[1] > now:
+        return found[2]
+    entry = cache.get(key) if shared else None
+    if entry is not None and entry[0] == generation:
+        html = entry[1]
+    else:
+        html = str(render())
+        if shared:
+            store_page_cache_set(key, generation, html)
+    page_memory.set(key, (generation, now + STORE_PAGE_SECONDS, html))
     return html
 
 

@@ -5,9 +5,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
+from core import versions
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services, store_cache
-from pluginstore.models import Category, Installation, Plugin, PluginStatus
+from pluginstore.models import Category, Installation, Plugin
 
 
 @require_safe
@@ -18,10 +19,19 @@ def store_list(request: HttpRequest) -> HttpResponse:
     visitor's own "Installed" marks and header."""
     query = selectors.StoreQuery.from_params(request.GET)
     signed_in = request.user.is_authenticated
-    content = store_cache.cached_html(
-        store_cache.listing_cache_key(request),
-        lambda: _store_content(request.GET, query, signed_in=signed_in),
-    )
+
+    def build() -> str:
+        return _store_content(request.GET, query, signed_in=signed_in)
+
+    key = store_cache.listing_cache_key(request)
+    if key is not None:
+        content = store_cache.cached_html(key, build)
+    elif query.q:
+        content = store_cache.cached_html(
+            store_cache.search_cache_key(request, query), build, shared=False
+        )
+    else:  # a page past the cached ones, or a query string with more in it
+        content = build()
     installed = selectors.installed_ids(request.user)
     mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
     content = store_cache.fill_card_slots(content, installed, mark)
@@ -56,12 +66,10 @@ def _store_content(params, query: selectors.StoreQuery, *, signed_in: bool) -> s
 
 
 def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Installation | None]:
-    plugin = selectors.store_plugin_detail(slug)
-    if plugin is None:
+    found = selectors.store_plugin_page(slug)
+    if found is None:
         raise Http404
-    testers = (
-        selectors.tester_ids(plugin) if plugin.status == PluginStatus.UNVERIFIED else frozenset()
-    )
+    plugin, testers = found
     # Any install, one a ban ended included: a banned plugin's page is for past installers.
     installation = selectors.installation_of(request.user, plugin.pk)
     if not permissions.can_view(
@@ -74,6 +82,27 @@ def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Install
 @require_safe
 def store_detail(request, slug: str):
     plugin, testers, installation = _visible_plugin(request, slug)
+    page = request.GET.get("page", "")
+    if (
+        not request.user.is_authenticated
+        and store_cache.is_fresh_visitor(request)
+        and set(request.GET) <= {"page"}
+        and (page == "" or (page.isdigit() and len(page) <= 4))
+    ):
+        # A visitor without a session: the whole page, the same for all of them, kept until
+        # the plugin changes (store_cache.plugin_changed).
+        def whole_page() -> str | None:
+            response = _detail_response(request, plugin, testers, installation)
+            shareable = store_cache.same_for_everyone(request, response)
+            return response.content.decode() if shareable else None
+
+        html = versions.copy(selectors.PLUGIN_SCOPE, plugin.pk, f"anonymous:{page}", whole_page)
+        if html is not None:
+            return HttpResponse(html)
+    return _detail_response(request, plugin, testers, installation)
+
+
+def _detail_response(request, plugin, testers, installation) -> HttpResponse:
     version = plugin.live_version or plugin.latest_version
     context = {
         "plugin": plugin,
@@ -111,11 +140,12 @@ def uninstall(request, slug: str):
     """Anyone can always remove their own install, whatever became of the plugin (banned,
     reinstated as unverified) or of their access to it (no longer a tester, no longer Plus);
     without an install of theirs, a plugin they may not see is a 404 as everywhere."""
-    plugin = selectors.store_plugin_detail(slug)
-    if plugin is None:
+    found = selectors.store_plugin_page(slug)
+    if found is None:
         raise Http404
+    plugin, testers = found
     removed = services.installation_delete(user=request.user, plugin_id=plugin.pk)
-    viewable = permissions.can_view(request.user, plugin, tester_ids=selectors.tester_ids(plugin))
+    viewable = permissions.can_view(request.user, plugin, tester_ids=testers)
     if removed:
         messages.success(request, f"{plugin.display_name} was uninstalled.")
     elif not viewable:

@@ -1,6 +1,7 @@
 """Reads for the reviews section, the cards and the reviewers' admin; a page's query count
 does not grow with the number of ratings."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -8,11 +9,73 @@ from django.db.models import Count, QuerySet
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from core import versions
 from pluginstore.models import Plugin
+from pluginstore.selectors import PLUGIN_SCOPE
 from ratings.choices import RatingState
 from ratings.models import STARS, EverInstalled, Rating
 
 REVIEWS_PAGE_SIZE = 10
+
+
+# A user's own ratings and installs as the reviews section reads them (core/versions.py):
+# bumped by ratings.receivers on every change of their ratings or EverInstalled rows.
+RATER_SCOPE = "rater"
+
+
+def user_rating_state(user: User, plugin_id: int) -> tuple[Rating | None, bool]:
+    """The user's own rating of the plugin (hidden or not) and whether they ever installed it:
+    a copy kept until their ratings or installs change (RATER_SCOPE)."""
+    if not user.is_authenticated:
+        return None, False
+
+    def query() -> tuple[Rating | None, bool]:
+        return user_rating(user, plugin_id), has_ever_installed(user, plugin_id)
+
+    return versions.copy(RATER_SCOPE, user.pk, f"plugin:{plugin_id}", query)
+
+
+@dataclass(frozen=True)
+class ReviewRef:
+    """What the rules on a review's actions read (permissions.can_answer, can_report)."""
+
+    pk: int
+    plugin_id: int
+    user_id: int
+    state: str
+    answered_at: object
+
+
+@dataclass(frozen=True)
+class ReviewsSection:
+    html: str
+    reviews: tuple[ReviewRef, ...]
+
+
+def reviews_section(
+    plugin: Plugin, number: object, render: Callable[[Plugin, Page], str]
+) -> ReviewsSection:
+    """The shared HTML of a page of the plugin's reviews (`render(plugin, page)`) and the
+    reviews on it: a copy kept until the plugin or its ratings change (PLUGIN_SCOPE)."""
+    # As Paginator.get_page: not a number is the first page, out of range the last.
+    pages = max(1, -(-plugin.rating_count // REVIEWS_PAGE_SIZE))
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= pages:
+        number = pages
+
+    def build() -> ReviewsSection:
+        page = plugin_reviews_page(plugin, number)
+        html = str(render(plugin, page))
+        refs = tuple(
+            ReviewRef(r.pk, r.plugin_id, r.user_id, r.state, r.answered_at)
+            for r in page.object_list
+        )
+        return ReviewsSection(html, refs)
+
+    return versions.copy(PLUGIN_SCOPE, plugin.pk, f"reviews:{number}", build)
 
 
 def has_ever_installed(user: User, plugin_id: int) -> bool:

@@ -7,12 +7,27 @@ its own transaction (pluginstore.services.catalogue.plugin_status_record), so th
 notification intents commit with the approval or not at all.
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import versions
 from pluginstore.choices import PluginStatus
 from pluginstore.models import PluginStatusChange
 from reports import installs
+from reports.models import Report
+
+# A user's own reports as plugin pages show them (selectors.latest_report, core/versions.py).
+REPORTER_SCOPE = "reporter"
+
+
+def reporters_changed(user_ids) -> None:
+    versions.bump(REPORTER_SCOPE, user_ids)
+
+
+@receiver(post_save, sender=Report, dispatch_uid="reports.report_saved")
+@receiver(post_delete, sender=Report, dispatch_uid="reports.report_deleted")
+def report_changed(sender, instance: Report, **kwargs) -> None:
+    reporters_changed([instance.reporter_id])
 
 
 @receiver(post_save, sender=PluginStatusChange, dispatch_uid="reports.plugin_back")

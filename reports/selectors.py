@@ -6,9 +6,11 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import User
+from core import versions
 from pluginstore.models import Plugin
 from reports.choices import ReportState
 from reports.models import Report
+from reports.receivers import REPORTER_SCOPE
 
 # The reports list shows this many plugins a page, and this many reports of each (newest).
 PLUGINS_PER_PAGE = 20
@@ -54,15 +56,20 @@ def user_reports(user: User) -> QuerySet[Report]:
 
 
 def latest_report(user: User, plugin_id: int) -> Report | None:
-    """The user's newest report of this plugin (for its page), or None."""
+    """The user's newest report of this plugin (for its page), or None: a copy kept until
+    their reports change (REPORTER_SCOPE, reports.receivers)."""
     if not user.is_authenticated:
         return None
-    return (
-        Report.objects.filter(reporter=user, plugin_id=plugin_id)
-        .only("id", "state", "reason", "created_at", "decided_at", "decision_note", "plugin_id")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+
+    def query() -> Report | None:
+        return (
+            Report.objects.filter(reporter=user, plugin_id=plugin_id)
+            .only("id", "state", "reason", "created_at", "decided_at", "decision_note", "plugin_id")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+
+    return versions.copy(REPORTER_SCOPE, user.pk, f"latest:{plugin_id}", query)
 
 
 def reported_plugins(state: str = ReportState.OPEN) -> QuerySet[Plugin]:

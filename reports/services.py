@@ -18,6 +18,7 @@ from pluginstore.permissions import is_owner
 from reports import notices, permissions
 from reports.choices import ReportReason, ReportState
 from reports.models import DECISION_NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, Report
+from reports.receivers import reporters_changed
 from reports.signals import report_filed
 
 ALREADY_OPEN = (
@@ -95,6 +96,8 @@ def _decide(reports: list[Report], *, state: str, by: User | None, note: str) ->
     Report.objects.bulk_update(
         reports, ["state", "decided_by", "decision_note", "decided_at", "updated_at"]
     )
+    # A bulk update sends no signal: the reporters' copies (selectors.latest_report) by hand.
+    reporters_changed({report.reporter_id for report in reports})
 
 
 @transaction.atomic

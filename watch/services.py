@@ -25,7 +25,7 @@ from pluginstore.checks import CheckReport, check_plugin
 from pluginstore.fetching import FetchedPlugin
 from pluginstore.models import Plugin, PluginStatus, PluginVersion
 from pluginstore.services.registration import plugin_version_store, version_content_hash
-from pluginstore.store_cache import store_listing_changed
+from pluginstore.store_cache import plugin_changed, store_listing_changed
 from watch import fetching, notices, schedule
 from watch.choices import WatchOutcome
 from watch.models import ERROR_MAX_LENGTH, PluginWatch
@@ -222,6 +222,7 @@ def _unreachable(
     if days >= settings.WATCH_UNAVAILABLE_DAYS and plugin.unavailable_since is None:
         Plugin.objects.filter(pk=plugin.pk).update(unavailable_since=now)
         plugin.unavailable_since = now
+        plugin_changed([plugin.pk])
         watch.told_3_days = True  # this notice says more; the 3-day one would come late
         store_listing_changed()
         _tell(plugin, notices.WatchUnavailable(**common))
@@ -247,6 +248,7 @@ def _reachable(
         if was_unavailable:
             Plugin.objects.filter(pk=plugin.pk).update(unavailable_since=None)
             plugin.unavailable_since = None
+            plugin_changed([plugin.pk])
             store_listing_changed()
         if watch.told_3_days:
             _tell(

@@ -8,7 +8,7 @@ from accounts.models import User
 from core.exceptions import ApplicationError
 from pluginstore import permissions
 from pluginstore.models import Category, Plugin, PluginStatus, PluginStatusChange, PluginVersion
-from pluginstore.store_cache import store_listing_changed
+from pluginstore.store_cache import plugin_changed, store_listing_changed
 
 
 def plugin_status_record(
@@ -116,5 +116,6 @@ def plugin_rating_set(*, plugin: Plugin, count: int, total: int) -> None:
     Plugin.objects.filter(pk=plugin.pk).update(
         rating_count=count, rating_sum=total, rating_score=plugin.rating_score
     )
-    # The cards show the average and the store sorts by it.
+    # The cards and the page show the average, and the store sorts by it.
+    plugin_changed([plugin.pk])
     store_listing_changed()

@@ -13,7 +13,7 @@ from inbox.services import notification_intent_create
 from pluginstore import permissions, selectors, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
-from pluginstore.store_cache import store_listing_changed
+from pluginstore.store_cache import plugin_changed, store_listing_changed
 
 
 @transaction.atomic
@@ -37,7 +37,8 @@ def installation_create(*, user: User, plugin_id: int) -> Installation:
         created = True
     if created:
         Plugin.objects.filter(pk=plugin.pk).update(install_count=F("install_count") + 1)
-        # The cards show the count and the store sorts by it.
+        # The cards and the page show the count, and the store sorts by it.
+        plugin_changed([plugin.pk])
         store_listing_changed()
     plugin_installed.send(sender=Installation, user=user, plugin=plugin)
     return installation
@@ -61,6 +62,7 @@ def installation_delete(*, user: User, plugin_id: int) -> bool:
         Plugin.objects.filter(pk=plugin.pk, install_count__gt=0).update(
             install_count=F("install_count") - 1
         )
+        plugin_changed([plugin.pk])
         store_listing_changed()
     return True
 
@@ -76,6 +78,7 @@ def installations_end_for_ban(*, plugin: Plugin, reason: str) -> list[User]:
     active.update(removed_at=timezone.now(), removed_reason=reason[:2000])
     versions.bump(selectors.INSTALLS_SCOPE, [user.pk for user in users])
     Plugin.objects.filter(pk=plugin.pk).update(install_count=0)
+    plugin_changed([plugin.pk])
     plugin.install_count = 0
     return users
 
