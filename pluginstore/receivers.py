@@ -66,10 +66,12 @@ def release_installs_of_deleted_user(sender, instance, **kwargs) -> None:
     plugin_ids = Installation.objects.filter(user=instance, removed_at__isnull=True).values(
         "plugin_id"
     )
-    counted = list(Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).values("pk"))
+    counted = list(
+        Plugin.objects.filter(pk__in=plugin_ids, install_count__gt=0).values_list("pk", flat=True)
+    )
     Plugin.objects.filter(pk__in=counted).update(install_count=F("install_count") - 1)
     if counted:
-        plugin_changed([row["pk"] for row in counted])
+        plugin_changed(counted)
         store_listing_changed()
 
 

@@ -271,10 +271,16 @@ def store_plugin_page(slug: str) -> tuple[Plugin, frozenset[int]] | None:
     from a copy kept until the plugin changes (PLUGIN_SCOPE, core/versions.py); None if no
     plugin has this slug."""
     plugin_id = _slug_ids.get(slug)
-    if plugin_id is not None:
-        found = versions.copy(PLUGIN_SCOPE, plugin_id, "page", lambda: _plugin_page(pk=plugin_id))
-        if found is not None and found[0].slug == slug:
-            return found
+    if plugin_id is None:
+        plugin_id = Plugin.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if plugin_id is None:
+            return None
+        _slug_ids.set(slug, plugin_id)
+    found = versions.copy(PLUGIN_SCOPE, plugin_id, "page", lambda: _plugin_page(pk=plugin_id))
+    if found is not None and found[0].slug == slug:
+        return found
+    # Deleted, or its slug now names another plugin: ask the database by slug.
+    _slug_ids.set(slug, None)
     found = _plugin_page(slug=slug)
     if found is not None:
         _slug_ids.set(slug, found[0].pk)

@@ -20,6 +20,7 @@ for one visitor is assembled from shared parts and their own small copies.
 import hashlib
 import operator
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -46,16 +47,15 @@ CARD_SECONDS = 3600
 CARD_MEMORY_ENTRIES = 2000
 
 
-def store_generation() -> int:
-    """The store listing's version: every cached count and page is keyed by it."""
-    return cache.get_or_set(_STORE_GENERATION_KEY, 0, None)
+def store_generation() -> str:
+    """The store listing's version: every cached count and page is keyed by it. A random
+    token, never a counter: if it is evicted or the cache flushed, the new one cannot match a
+    page a process still keeps in its memory from before."""
+    return cache.get_or_set(_STORE_GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def _bump_store_generation() -> None:
-    try:
-        cache.incr(_STORE_GENERATION_KEY)
-    except ValueError:
-        cache.set(_STORE_GENERATION_KEY, 1, None)
+    cache.set(_STORE_GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def store_listing_changed() -> None:
@@ -107,7 +107,7 @@ def store_page_cache_key(params: QueryDict) -> str | None:
     return f"store:page:{params.urlencode()}"
 
 
-def store_page_cached(key: str) -> tuple[int, str | int | None]:
+def store_page_cached(key: str) -> tuple[str, str | int | None]:
     """The listing version now, and the page under `key` if it was cached at that version."""
     # One cache round trip. Render a miss at the version returned and store it with
     # store_page_cache_set: a bump meanwhile makes it a miss next time.
@@ -121,7 +121,7 @@ def store_page_cached(key: str) -> tuple[int, str | int | None]:
     return generation, None
 
 
-def store_page_cache_set(key: str, generation: int, html: str) -> None:
+def store_page_cache_set(key: str, generation: str, html: str) -> None:
     """Cache a page rendered at listing version `generation`."""
     cache.set(key, (generation, str(html)), STORE_PAGE_SECONDS)
 

@@ -21,12 +21,13 @@ def _real_services(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache outlives each test's database rollback; start every test without it."""
-    from django.core.cache import cache
+    """The cache and the processes' memories outlive each test's database rollback; start
+    every test without them."""
+    from tests.budget import forget_copies
 
-    cache.clear()
+    forget_copies()
     yield
-    cache.clear()
+    forget_copies()
 
 
 @pytest.fixture(scope="session")

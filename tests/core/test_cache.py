@@ -163,3 +163,19 @@ def test_with_redis_up_it_is_an_ordinary_cache(settings):
     assert cache.get("pluginstore-cache-test") == {"n": 1}
     assert not cache.outage.broken()
     cache.delete("pluginstore-cache-test")
+
+
+@pytest.mark.redis
+def test_every_call_reuses_one_redis_client_per_pool(settings):
+    """Django builds a redis.Redis per call (about 0.25 ms each); ours builds one."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings.CACHES = _redis_cache(url)
+    client = cache._cache
+    assert isinstance(client, resilient.ReusedClientRedisCacheClient)
+    cache.set("pluginstore-client-test", 1, 30)
+    first = client.get_client(write=True)
+    assert cache.get("pluginstore-client-test") == 1
+    assert cache.get_many(["pluginstore-client-test"]) == {"pluginstore-client-test": 1}
+    assert client.get_client(write=True) is first
+    assert client.get_client() is first  # one server: reads and writes share its pool
+    cache.delete("pluginstore-client-test")

@@ -31,9 +31,11 @@ CARD = "pluginstore/_plugin_card.html"
 def _empty_card_memory():
     # This process's memory and the local-memory cache outlive a test: start each empty.
     store_cache.card_memory.clear()
+    store_cache.page_memory.clear()
     cache.clear()
     yield
     store_cache.card_memory.clear()
+    store_cache.page_memory.clear()
 
 
 def _store(client, **params) -> str:
@@ -94,6 +96,7 @@ def test_a_page_of_cards_costs_one_shared_cache_read(client, monkeypatch):
     # listing's whole content is shared once rendered).
     _store(client, q="Many")
     store_cache.card_memory.clear()
+    store_cache.page_memory.clear()
     calls = []
     real = store_cache.cache.get_many
     monkeypatch.setattr(

@@ -318,7 +318,7 @@ def test_the_store_cache_is_invalidated_when_the_aggregates_change():
     before = store_generation()
     rate(plugin)
 
-    assert store_generation() > before
+    assert store_generation() != before
 
 
 def test_an_unverified_plugin_cannot_be_rated_by_its_tester():

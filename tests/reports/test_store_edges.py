@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.urls import reverse
 
-from pluginstore import selectors
+from pluginstore import selectors, store_cache
 from tests.factories import DeveloperFactory
 from tests.pluginstore.helpers import make_plugin
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _names(client, **params) -> list[str]:
+    store_cache.page_memory.clear()  # rendered, so its context can be read
     response = client.get(reverse("store:list"), params)
     assert response.status_code == 200
     return [plugin.display_name for plugin in response.context["page"].object_list]

@@ -147,7 +147,7 @@ def test_unreachable_3_days_tells_the_owner_and_7_days_makes_it_unavailable(
     run(clock)
     plugin.refresh_from_db()
     assert plugin.unavailable_since == clock.now
-    assert store_generation() > generation
+    assert store_generation() != generation
     [unavailable] = notices(plugin, "watch_unavailable")
     assert unavailable.context["days"] == 7
     with pytest.raises(ApplicationError, match="unavailable"):
@@ -166,7 +166,7 @@ def test_unreachable_3_days_tells_the_owner_and_7_days_makes_it_unavailable(
     plugin.refresh_from_db()
     watch = watch_of(plugin)
     assert plugin.unavailable_since is None
-    assert store_generation() > before
+    assert store_generation() != before
     assert (watch.last_outcome, watch.unreachable_since, watch.told_3_days) == (
         WatchOutcome.UNCHANGED,
         None,
