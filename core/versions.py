@@ -19,8 +19,11 @@ copies are off altogether.
 """
 
 import secrets
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,8 +58,63 @@ def bump(scope: str, owner_ids: Iterable[object]) -> None:
     keys = [version_key(scope, owner_id) for owner_id in owner_ids]
     if not keys:
         return
+    _forget_prefetched(keys)
     _set_new(keys)
     transaction.on_commit(lambda: _set_new(keys))
+
+
+# Prefetching: a page that will read several copies reads them all in one round trip --------
+
+# This request's prefetched versions and copies, by key (None: read, and not there).
+_prefetched: ContextVar[dict[str, Any] | None] = ContextVar("versions_prefetched", default=None)
+# Named groups of copies a page reads, each part declared by the app that owns the copy.
+_groups: dict[str, list[Callable[..., Iterable[tuple[str, object, str]]]]] = defaultdict(list)
+
+
+def add_to_group(group: str, specs: Callable[..., Iterable[tuple[str, object, str]]]) -> None:
+    """Declare copies read together: `specs(**params)` names (scope, owner, name) of each."""
+    _groups[group].append(specs)
+
+
+@contextmanager
+def request_copies() -> Iterator[None]:
+    """One request's prefetching: what prefetch() reads is answered from for its duration."""
+    token = _prefetched.set({})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def prefetch(group: str, **params) -> None:
+    """Read every copy of `group` (and its version) in one round trip; the copy() calls for
+    them in this request are answered from it. Nothing outside a request (request_copies)."""
+    prefetch_groups([(group, params)])
+
+
+def prefetch_groups(groups: list[tuple[str, dict]]) -> None:
+    """prefetch() for several groups, in one round trip."""
+    table = _prefetched.get()
+    if table is None or not copies_enabled():
+        return
+    keys = []
+    for group, params in groups:
+        for specs in _groups[group]:
+            for scope, owner_id, name in specs(**params):
+                vkey = version_key(scope, owner_id)
+                keys += [vkey, f"{vkey}:{name}"]
+    keys = [key for key in dict.fromkeys(keys) if key not in table]
+    if keys:
+        found = cache.get_many(keys)
+        table.update({key: found.get(key) for key in keys})
+
+
+def _forget_prefetched(version_keys: list[str]) -> None:
+    table = _prefetched.get()
+    if table:
+        stale = set(version_keys)
+        for key in [k for k in table if k in stale or k.rsplit(":", 1)[0] in stale]:
+            del table[key]
 
 
 def copy(scope: str, owner_id: object, name: str, compute: Callable[[], T]) -> T:
@@ -65,7 +123,11 @@ def copy(scope: str, owner_id: object, name: str, compute: Callable[[], T]) -> T
         return compute()
     vkey = version_key(scope, owner_id)
     ckey = f"{vkey}:{name}"
-    found = cache.get_many([vkey, ckey])
+    table = _prefetched.get()
+    if table is not None and vkey in table and ckey in table:
+        found = {vkey: table[vkey], ckey: table[ckey]}
+    else:
+        found = cache.get_many([vkey, ckey])
     version = found.get(vkey)
     if version is None:
         version = secrets.token_hex(8)
@@ -78,4 +140,6 @@ def copy(scope: str, owner_id: object, name: str, compute: Callable[[], T]) -> T
     value = compute()
     if version is not None and copies_enabled():
         cache.set(ckey, (version, value), COPY_SECONDS)
+        if table is not None:
+            table.update({vkey: version, ckey: (version, value)})
     return value

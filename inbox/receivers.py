@@ -12,6 +12,10 @@ from inbox.models import Message, Thread
 INBOX_SCOPE = "inbox"
 
 
+# Every page's header reads the unread count: read with the user's row (core/versions.py).
+versions.add_to_group("user", lambda user_id: [(INBOX_SCOPE, user_id, "unread")])
+
+
 def inbox_changed(owner_ids) -> None:
     """These users' unread counts and thread lists are to be read afresh."""
     versions.bump(INBOX_SCOPE, owner_ids)

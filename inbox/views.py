@@ -38,8 +38,7 @@ def messages_list(request):
         content = versions.copy(INBOX_SCOPE, user.pk, f"threads:{int(number)}", thread_list)
     else:
         content = thread_list()
-    context = {"content": fragments.fill_csrf(request, content)}
-    return render(request, "inbox/messages_list.html", context)
+    return fragments.framed(request, "inbox/messages_list.html", content)
 
 
 @login_required

@@ -17,8 +17,22 @@ from pluginstore.models import (
     PluginVersion,
     TesterInvitation,
 )
-from pluginstore.selectors import INSTALLS_SCOPE
+from pluginstore.selectors import INSTALLS_SCOPE, PLUGIN_SCOPE
 from pluginstore.store_cache import plugin_changed, store_listing_changed
+
+# Copies read together (core/versions.py prefetch): the user's installs with their row, a
+# plugin's page data and description on its page.
+versions.add_to_group("user", lambda user_id: [(INSTALLS_SCOPE, user_id, "rows")])
+
+
+def _page_copies(user_id, plugin_id):
+    yield PLUGIN_SCOPE, plugin_id, "page"
+    # Signed in: the page is assembled from the description and the visitor's parts; without
+    # a session it comes whole (views_store.store_detail).
+    yield PLUGIN_SCOPE, plugin_id, "article" if user_id is not None else "anonymous:"
+
+
+versions.add_to_group("plugin-page", _page_copies)
 
 
 @receiver(post_save, sender=Plugin, dispatch_uid="pluginstore.plugin_saved")

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -270,12 +271,9 @@ def store_plugin_page(slug: str) -> tuple[Plugin, frozenset[int]] | None:
     """The detail page's plugin (owner, versions and co-developers loaded) and its testers,
     from a copy kept until the plugin changes (PLUGIN_SCOPE, core/versions.py); None if no
     plugin has this slug."""
-    plugin_id = _slug_ids.get(slug)
+    plugin_id = plugin_id_for_slug(slug)
     if plugin_id is None:
-        plugin_id = Plugin.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if plugin_id is None:
-            return None
-        _slug_ids.set(slug, plugin_id)
+        return None
     found = versions.copy(PLUGIN_SCOPE, plugin_id, "page", lambda: _plugin_page(pk=plugin_id))
     if found is not None and found[0].slug == slug:
         return found
@@ -285,6 +283,17 @@ def store_plugin_page(slug: str) -> tuple[Plugin, frozenset[int]] | None:
     if found is not None:
         _slug_ids.set(slug, found[0].pk)
     return found
+
+
+def plugin_id_for_slug(slug: str) -> int | None:
+    """The id of the plugin this slug names, as this process last found it (one query the
+    first time; store_plugin_page checks it against the plugin's copy)."""
+    plugin_id = _slug_ids.get(slug)
+    if plugin_id is None:
+        plugin_id = Plugin.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if plugin_id is not None:
+            _slug_ids.set(slug, plugin_id)
+    return plugin_id
 
 
 def _plugin_page(**lookup) -> tuple[Plugin, frozenset[int]] | None:
@@ -332,7 +341,19 @@ def installed_ids(user: User) -> frozenset[int]:
     return frozenset(pk for pk, row in _install_rows(user).items() if row[2] is None)
 
 
-def installation_of(user: User, plugin_id: int) -> Installation | None:
+@dataclass(frozen=True)
+class InstallRecord:
+    """What the pages read of an install (the Installation row's fields)."""
+
+    id: int
+    user_id: int
+    plugin_id: int
+    created_at: datetime
+    removed_at: datetime | None
+    removed_reason: str
+
+
+def installation_of(user: User, plugin_id: int) -> InstallRecord | None:
     """The user's install of this plugin, in use or ended by a ban, or None."""
     if not user.is_authenticated:
         return None
@@ -340,14 +361,7 @@ def installation_of(user: User, plugin_id: int) -> Installation | None:
     if row is None:
         return None
     pk, created_at, removed_at, removed_reason = row
-    return Installation(
-        id=pk,
-        user_id=user.pk,
-        plugin_id=plugin_id,
-        created_at=created_at,
-        removed_at=removed_at,
-        removed_reason=removed_reason,
-    )
+    return InstallRecord(pk, user.pk, plugin_id, created_at, removed_at, removed_reason)
 
 
 def testing_plugin_ids(user: User, plugin_ids) -> set[int]:

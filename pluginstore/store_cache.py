@@ -228,7 +228,8 @@ def same_for_everyone(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def cache_whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a visitor without a session the whole page from the cache, no template rendered."""
+    """Serve a visitor without a session the whole page from the cache, no template rendered
+    (this process's memory first, then the shared cache, as cached_html)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -239,13 +240,22 @@ def cache_whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if signed_in or key is None or not is_fresh_visitor(request):
             return view(request, *args, **kwargs)
         whole_key = f"{key}:whole"
-        generation, html = store_page_cached(whole_key)
-        if html is not None:
-            return HttpResponse(html)
-        response = view(request, *args, **kwargs)
-        if same_for_everyone(request, response):
-            store_page_cache_set(whole_key, generation, response.content.decode())
-        return response
+        generation = store_generation()
+        now = time.monotonic()
+        found = page_memory.get(whole_key)
+        if found is not None and found[0] == generation and found[1] > now:
+            return HttpResponse(found[2])
+        entry = cache.get(whole_key)
+        if entry is not None and entry[0] == generation:
+            html = entry[1]
+        else:
+            response = view(request, *args, **kwargs)
+            if not same_for_everyone(request, response):
+                return response
+            html = response.content.decode()
+            store_page_cache_set(whole_key, generation, html)
+        page_memory.set(whole_key, (generation, now + STORE_PAGE_SECONDS, html))
+        return HttpResponse(html)
 
     return wrapper
 

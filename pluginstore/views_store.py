@@ -1,14 +1,16 @@
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
-from core import versions
+from core import fragments, versions
 from core.exceptions import ApplicationError
 from pluginstore import permissions, selectors, services, store_cache
-from pluginstore.models import Category, Installation, Plugin
+from pluginstore.models import Category, Plugin
 
 
 @require_safe
@@ -35,7 +37,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
     installed = selectors.installed_ids(request.user)
     mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
     content = store_cache.fill_card_slots(content, installed, mark)
-    return render(request, "pluginstore/store_list.html", {"content": content})
+    return fragments.framed(request, "pluginstore/store_list.html", content)
 
 
 def _store_content(params, query: selectors.StoreQuery, *, signed_in: bool) -> str:
@@ -65,7 +67,29 @@ def _store_content(params, query: selectors.StoreQuery, *, signed_in: bool) -> s
     return render_to_string("pluginstore/_store_content.html", context)
 
 
-def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Installation | None]:
+INSTALL_NOTE_SLOT = mark_safe("<!--install-note-->")  # noqa: S308
+
+
+def _article(plugin, version, installation, has_installed: bool) -> SafeString:
+    """The plugin's description, the same for every visitor: a copy per plugin version,
+    with this visitor's note about their install (if any) in its slot."""
+
+    def render() -> str:
+        context = {"plugin": plugin, "version": version, "install_note": INSTALL_NOTE_SLOT}
+        return render_to_string("pluginstore/_detail_article.html", context)
+
+    html = versions.copy(selectors.PLUGIN_SCOPE, plugin.pk, "article", render)
+    note = ""
+    if installation is not None:
+        context = {"plugin": plugin, "installation": installation, "has_installed": has_installed}
+        note = render_to_string("pluginstore/_install_note.html", context)
+    # Our own templates' output, escaped when they were rendered.
+    return mark_safe(html.replace(INSTALL_NOTE_SLOT, note, 1))  # noqa: S308
+
+
+def _visible_plugin(
+    request, slug: str
+) -> tuple[Plugin, frozenset[int], selectors.InstallRecord | None]:
     found = selectors.store_plugin_page(slug)
     if found is None:
         raise Http404
@@ -81,6 +105,16 @@ def _visible_plugin(request, slug: str) -> tuple[Plugin, frozenset[int], Install
 
 @require_safe
 def store_detail(request, slug: str):
+    plugin_id = selectors.plugin_id_for_slug(slug)
+    if plugin_id is not None:
+        # Every copy the page reads (the plugin's, the visitor's row, header and own state),
+        # in one round trip. The session's user id is only a key to read by here: the user
+        # is checked as ever (accounts.middleware), and a copy of someone else is never read.
+        user_id = request.session.get(SESSION_KEY)
+        groups = [("plugin-page", {"user_id": user_id, "plugin_id": plugin_id})]
+        if user_id is not None:
+            groups.append(("user", {"user_id": user_id}))
+        versions.prefetch_groups(groups)
     plugin, testers, installation = _visible_plugin(request, slug)
     page = request.GET.get("page", "")
     if (
@@ -117,8 +151,17 @@ def _detail_response(request, plugin, testers, installation) -> HttpResponse:
         "has_installed": installation is not None and installation.removed_at is None,
         "installation": installation,
         "is_owner": permissions.is_owner(request.user, plugin),
+        # Rendered without the context processors: what the content reads, and CSRF slots
+        # the frame fills (core.fragments.framed).
+        "request": request,
+        "user": request.user,
+        **fragments.csrf_context(),
     }
-    return render(request, "pluginstore/store_detail.html", context)
+    context["article"] = _article(plugin, version, installation, context["has_installed"])
+    content = render_to_string("pluginstore/_detail_content.html", context)
+    return fragments.framed(
+        request, "pluginstore/store_detail.html", content, title=plugin.display_name
+    )
 
 
 @login_required

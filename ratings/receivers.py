@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from core import versions
+from pluginstore.selectors import PLUGIN_SCOPE
 from pluginstore.signals import plugin_installed
 from pluginstore.store_cache import plugin_changed
 from ratings import services
@@ -23,6 +24,16 @@ def remember_install(sender, user, plugin, **kwargs) -> None:
 def release_ratings_of_deleted_user(sender, instance, **kwargs) -> None:
     """A deleted account's ratings go with it (CASCADE): the plugins' averages follow."""
     services.ratings_release_user(instance)
+
+
+def _page_copies(user_id, plugin_id):
+    """What a plugin's page reads of ratings (core/versions.py prefetch)."""
+    if user_id is not None:  # anonymous visitors' pages come whole (pluginstore.receivers)
+        yield PLUGIN_SCOPE, plugin_id, "reviews:1"
+        yield RATER_SCOPE, user_id, f"plugin:{plugin_id}"
+
+
+versions.add_to_group("plugin-page", _page_copies)
 
 
 @receiver(post_save, sender=Rating, dispatch_uid="ratings.rating_saved")

@@ -20,6 +20,15 @@ from reports.models import Report
 REPORTER_SCOPE = "reporter"
 
 
+def _page_copies(user_id, plugin_id):
+    """What a plugin's page reads of reports: the visitor's latest (core/versions.py)."""
+    if user_id is not None:
+        yield REPORTER_SCOPE, user_id, f"latest:{plugin_id}"
+
+
+versions.add_to_group("plugin-page", _page_copies)
+
+
 def reporters_changed(user_ids) -> None:
     versions.bump(REPORTER_SCOPE, user_ids)
 

@@ -11,6 +11,7 @@ store cache).
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.templatetags.roles import staff_role
 from core import fragments
@@ -32,12 +33,14 @@ def site_header(context) -> str:
     namespace = match.namespace if match else ""
     if request is None or user is None or not user.is_authenticated:
         flat = context.flatten()
-        flat.update({"namespace": namespace, "unread_message_count": 0})
+        # In a page frame, the page to come back to after signing in is filled per request.
+        frame = context.get("frame")
+        next_query = fragments.NEXT_SLOT if frame else fragments.next_query(request)
+        flat.update({"namespace": namespace, "unread_message_count": 0, "next_query": next_query})
         return render_to_string(TEMPLATE, flat, request=request)
     role = staff_role(user)
     unread = unread_message_count(user=user)
-    state = (user.pk, user.public_name, user.account_type, user.is_developer)
-    key = repr((*state, user.is_staff, role, unread, namespace))
+    key = _state(user, namespace, role, unread)
     html = memory.get(key)
     if html is None:
         html = render_to_string(
@@ -51,4 +54,23 @@ def site_header(context) -> str:
             },
         )
         memory.set(key, html)
+    if context.get("frame"):  # kept in a page frame: its token is filled per request
+        return mark_safe(html)  # noqa: S308
     return fragments.fill_csrf(request, html)
+
+
+def _state(user, namespace: str, role: str, unread: int) -> str:
+    """Everything the signed-in header shows, as a key."""
+    state = (user.pk, user.public_name, user.account_type, user.is_developer, user.is_staff)
+    return repr((*state, role, unread, namespace))
+
+
+def header_state(request) -> str | None:
+    """A page frame's key part for this request's header (core.fragments.framed), or None for
+    a visitor whose header is rendered per request."""
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    if user is None or not user.is_authenticated:
+        return repr(("anonymous", namespace))
+    return _state(user, namespace, staff_role(user), unread_message_count(user=user))
