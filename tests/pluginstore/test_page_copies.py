@@ -288,3 +288,33 @@ def test_help_messages_copies_are_each_users_own(client):
     assert cache.get(versions.version_key(INBOX_SCOPE, alice.pk)) != cache.get(
         versions.version_key(INBOX_SCOPE, bob.pk)
     )
+
+
+# Page frames ---------------------------------------------------------------------------------
+
+
+def test_an_anonymous_frame_sends_each_visitor_back_to_their_own_page(client):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Back Again")
+    first = _page(client, STORE, q="back")
+    second = _page(client, STORE, q="again")
+    assert "?next=/store/%3Fq%3Dback" in first
+    assert "?next=/store/%3Fq%3Dagain" in second and "%3Fq%3Dback" not in second
+
+
+def test_a_framed_plugin_page_escapes_its_title_and_its_forms_work(client):
+    from django.test import Client
+
+    plugin = make_plugin(DeveloperFactory(), status="approved", name_for_human="<b>Bold</b> & Co")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(PlusUserFactory())
+    for _ in range(2):  # the frame made, then reused
+        page = _page(strict, _detail(plugin))
+        assert "<title>&lt;b&gt;Bold&lt;/b&gt; &amp; Co · PluginStore</title>" in page
+    token = _csrf(page)[0]
+    response = strict.post(
+        reverse("store:install", args=[plugin.slug]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    page = _page(strict, response["Location"])
+    assert "is installed." in page  # the flash message: a page with one is rendered in full
+    assert "Uninstall" in page
