@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from core import versions
 from domains.plugins import ClosedRegistration, register_owned_plugin_lookup
 from domains.signals import domain_verified
+from pluginstore.install_selectors import INSTALLS_SCOPE
 from pluginstore.models import (
     Installation,
     Plugin,
@@ -17,7 +18,7 @@ from pluginstore.models import (
     PluginVersion,
     TesterInvitation,
 )
-from pluginstore.selectors import INSTALLS_SCOPE, PLUGIN_SCOPE
+from pluginstore.selectors import PLUGIN_SCOPE
 from pluginstore.store_cache import plugin_changed, store_listing_changed
 
 # Copies read together (core/versions.py prefetch): the user's installs with their row, a
@@ -67,7 +68,7 @@ def owner_renamed(sender, instance, update_fields=None, created=False, **kwargs)
 @receiver(post_save, sender=Installation, dispatch_uid="pluginstore.install_saved")
 @receiver(post_delete, sender=Installation, dispatch_uid="pluginstore.install_deleted")
 def installs_changed(sender, instance: Installation, **kwargs) -> None:
-    """The user's copy of their installs (selectors.installed_ids) is stale; a ban's bulk
+    """The user's copy of their installs (install_selectors.installed_ids) is stale; a ban's bulk
     update bumps in services.installs.installations_end_for_ban."""
     versions.bump(INSTALLS_SCOPE, [instance.user_id])
 

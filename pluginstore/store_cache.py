@@ -8,7 +8,7 @@ for one visitor is assembled from shared parts and their own small copies.
 
 - A plain listing's content (below the header) is shared by every visitor, signed in or not;
   each visitor's "Installed" marks are filled into its card slots (card_slot,
-  fill_card_slots) from their own copy of their installs (selectors.installed_ids).
+  fill_card_slots) from their own copy of their installs (install_selectors.installed_ids).
 - A search's page is shared as its ids (search_ids), and its cards as fragments.
 - Card fragments (card_fragments): each card's HTML is keyed by a digest of everything it can
   show (every listing field the page reads, and its templates' source), so a change to a

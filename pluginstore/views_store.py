@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import fragments, versions
 from core.exceptions import ApplicationError
-from pluginstore import permissions, selectors, services, store_cache
+from pluginstore import install_selectors, permissions, selectors, services, store_cache
 from pluginstore.models import Category, Plugin
 
 
@@ -34,7 +34,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
         )
     else:  # a page past the cached ones, or a query string with more in it
         content = build()
-    installed = selectors.installed_ids(request.user)
+    installed = install_selectors.installed_ids(request.user)
     mark = render_to_string("pluginstore/_card_installed.html").strip() if installed else ""
     content = store_cache.fill_card_slots(content, installed, mark)
     return fragments.framed(request, "pluginstore/store_list.html", content)
@@ -89,13 +89,13 @@ def _article(plugin, version, installation, has_installed: bool) -> SafeString:
 
 def _visible_plugin(
     request, slug: str
-) -> tuple[Plugin, frozenset[int], selectors.InstallRecord | None]:
+) -> tuple[Plugin, frozenset[int], install_selectors.InstallRecord | None]:
     found = selectors.store_plugin_page(slug)
     if found is None:
         raise Http404
     plugin, testers = found
     # Any install, one a ban ended included: a banned plugin's page is for past installers.
-    installation = selectors.installation_of(request.user, plugin.pk)
+    installation = install_selectors.installation_of(request.user, plugin.pk)
     if not permissions.can_view(
         request.user, plugin, tester_ids=testers, has_installed=installation is not None
     ):
@@ -201,8 +201,10 @@ def uninstall(request, slug: str):
 @login_required
 @require_safe
 def installed(request):
-    installations = list(selectors.user_installations(request.user))
-    testing = selectors.testing_plugin_ids(request.user, (i.plugin_id for i in installations))
+    installations = list(install_selectors.user_installations(request.user))
+    testing = install_selectors.testing_plugin_ids(
+        request.user, (i.plugin_id for i in installations)
+    )
     me = frozenset([request.user.pk])
     rows = []
     for i in installations:

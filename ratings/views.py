@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError
+from pluginstore import install_selectors
 from pluginstore import permissions as plugin_permissions
 from pluginstore import selectors as plugin_selectors
 from pluginstore.models import Plugin, PluginStatus
@@ -21,7 +22,7 @@ def _viewable_plugin(request: HttpRequest, slug: str) -> Plugin:
     plugin = plugin_selectors.store_plugin_detail(slug)
     if plugin is None:
         raise Http404
-    has_installed = bool(plugin_selectors.installed_plugin_ids(request.user, [plugin.pk]))
+    has_installed = bool(install_selectors.installed_plugin_ids(request.user, [plugin.pk]))
     if not plugin_permissions.can_view(
         request.user,
         plugin,

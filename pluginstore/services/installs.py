@@ -10,7 +10,7 @@ from core import versions
 from core.exceptions import ApplicationError
 from inbox import kinds
 from inbox.services import notification_intent_create
-from pluginstore import permissions, selectors, team_selectors
+from pluginstore import install_selectors, permissions, team_selectors
 from pluginstore.models import Installation, Plugin, TesterInvitation
 from pluginstore.signals import plugin_installed
 from pluginstore.store_cache import plugin_changed, store_listing_changed
@@ -76,7 +76,7 @@ def installations_end_for_ban(*, plugin: Plugin, reason: str) -> list[User]:
     active = Installation.objects.filter(plugin=plugin, removed_at__isnull=True)
     users = [i.user for i in active.select_related("user").order_by("pk")]
     active.update(removed_at=timezone.now(), removed_reason=reason[:2000])
-    versions.bump(selectors.INSTALLS_SCOPE, [user.pk for user in users])
+    versions.bump(install_selectors.INSTALLS_SCOPE, [user.pk for user in users])
     Plugin.objects.filter(pk=plugin.pk).update(install_count=0)
     plugin_changed([plugin.pk])
     plugin.install_count = 0

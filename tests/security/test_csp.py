@@ -54,7 +54,7 @@ def test_error_pages_carry_the_policy(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a view fails")
 
-    monkeypatch.setattr("pluginstore.views_store.render", broken)
+    monkeypatch.setattr("pluginstore.views_store._store_content", broken)
     server_error = client.get(reverse("store:list") + "?q=x")
     assert server_error.status_code == 500
     problems += _problems("500", server_error)
