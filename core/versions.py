@@ -112,8 +112,10 @@ def prefetch_groups(groups: list[tuple[str, dict]]) -> None:
 def _forget_prefetched(version_keys: list[str]) -> None:
     table = _prefetched.get()
     if table:
+        # A version's key and its copies' keys ("<version key>:<name>", names may hold ":").
+        prefixes = tuple(f"{key}:" for key in version_keys)
         stale = set(version_keys)
-        for key in [k for k in table if k in stale or k.rsplit(":", 1)[0] in stale]:
+        for key in [k for k in table if k in stale or k.startswith(prefixes)]:
             del table[key]
 
 

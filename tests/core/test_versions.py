@@ -101,17 +101,18 @@ def test_copies_are_off_while_redis_is_away(monkeypatch):
 @pytest.mark.django_db
 def test_prefetched_copies_answer_without_a_round_trip_until_a_bump(monkeypatch):
     first, second = Source("first"), Source("second")
-    versions.add_to_group("test-group", lambda owner_id: [("thing", owner_id, "name")])
-    versions.copy("thing", 1, "name", first.read)
+    # A copy's name may hold ":" (a page of reviews is "reviews:2").
+    versions.add_to_group("test-group", lambda owner_id: [("thing", owner_id, "page:2")])
+    versions.copy("thing", 1, "page:2", first.read)
     with versions.request_copies():
         versions.prefetch("test-group", owner_id=1)
         reads = []
         real = cache.get_many
         monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real(keys))
-        assert versions.copy("thing", 1, "name", first.read) == "first"
+        assert versions.copy("thing", 1, "page:2", first.read) == "first"
         assert reads == []  # answered from the prefetch
         versions.bump("thing", [1])  # a write in this request: the prefetched entry is gone
-        assert versions.copy("thing", 1, "name", second.read) == "second"
+        assert versions.copy("thing", 1, "page:2", second.read) == "second"
         assert len(reads) == 1
     assert first.reads == 1
     # Outside a request nothing is kept between calls.
