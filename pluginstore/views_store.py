@@ -87,6 +87,35 @@ def _article(plugin, version, installation, has_installed: bool) -> SafeString:
     return mark_safe(html.replace(INSTALL_NOTE_SLOT, note, 1))  # noqa: S308
 
 
+# Install boxes each process keeps, keyed by everything one shows (about 0.5 KB each).
+install_box_memory = fragments.Memory(5000)
+
+
+def _install_box(path: str, context: dict) -> SafeString:
+    """What the visitor can do with the plugin: the same for every visitor in the same state,
+    rendered once per state and kept (its CSRF token filled by the frame)."""
+    plugin, installation, verdict = context["plugin"], context["installation"], context["verdict"]
+    ended = (installation.removed_at, installation.removed_reason) if installation else None
+    state = (verdict.allowed, verdict.reason, verdict.message)
+    key = repr((plugin.pk, plugin.slug, path, context["has_installed"], ended, state))
+    key += repr(bool(context["is_owner"]))
+    html = install_box_memory.get(key)
+    if html is None:
+        html = render_to_string(
+            "pluginstore/_install_box.html",
+            {
+                **{name: context[name] for name in ("plugin", "installation", "verdict")},
+                "has_installed": context["has_installed"],
+                "is_owner": context["is_owner"],
+                "path": path,
+                **fragments.csrf_context(),
+            },
+        )
+        install_box_memory.set(key, html)
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
 def _visible_plugin(
     request, slug: str
 ) -> tuple[Plugin, frozenset[int], install_selectors.InstallRecord | None]:
@@ -158,6 +187,7 @@ def _detail_response(request, plugin, testers, installation) -> HttpResponse:
         **fragments.csrf_context(),
     }
     context["article"] = _article(plugin, version, installation, context["has_installed"])
+    context["install_box"] = _install_box(request.path, context)
     content = render_to_string("pluginstore/_detail_content.html", context)
     return fragments.framed(
         request, "pluginstore/store_detail.html", content, title=plugin.display_name

@@ -12,8 +12,9 @@ from django.core.cache import cache
 
 def forget_copies() -> None:
     from accounts.templatetags import site_header
-    from pluginstore import selectors, store_cache
+    from pluginstore import selectors, store_cache, views_store
     from ratings.templatetags import ratings_tags
+    from reports.templatetags import report_tags
 
     cache.clear()
     for memory in (
@@ -21,6 +22,9 @@ def forget_copies() -> None:
         store_cache.page_memory,
         site_header.memory,
         ratings_tags.action_memory,
+        ratings_tags.your_rating_memory,
+        report_tags.memory,
+        views_store.install_box_memory,
         selectors._slug_ids,
     ):
         memory.clear()

@@ -31,6 +31,8 @@ _ACTION_SLOTS = re.compile(r"<!--review-actions:(\d+)-->")
 # Rendered review actions (answer and report forms) each process keeps; keyed by what they
 # show, so never stale.
 action_memory = fragments.Memory(5000)
+# "Your rating" blocks, keyed by everything one shows (most visitors share a few states).
+your_rating_memory = fragments.Memory(5000)
 
 
 @register.simple_tag(takes_context=True)
@@ -81,18 +83,25 @@ def _your_rating(context, user, plugin) -> str:
     # Installed now, or rated (so installed before): no need to ask.
     ever_installed = bool(context.get("has_installed")) or rating is not None or ever_installed
     verdict = permissions.rate_verdict(user, plugin, ever_installed=ever_installed)
-    initial = {"stars": rating.stars, "review": rating.review} if rating else None
-    return render_to_string(
-        "ratings/_your_rating.html",
-        {
-            "plugin": plugin,
-            "path": context["request"].path,
-            "own_rating": rating,
-            "verdict": verdict,
-            "rating_form": RatingForm(initial=initial) if verdict.allowed else None,
-            **fragments.csrf_context(),
-        },
-    )
+    path = context["request"].path
+    own = (rating.stars, rating.review, rating.is_hidden, rating.hidden_reason) if rating else None
+    key = repr((plugin.slug, plugin.display_name, path, own, verdict))
+    html = your_rating_memory.get(key)
+    if html is None:
+        initial = {"stars": rating.stars, "review": rating.review} if rating else None
+        html = render_to_string(
+            "ratings/_your_rating.html",
+            {
+                "plugin": plugin,
+                "path": path,
+                "own_rating": rating,
+                "verdict": verdict,
+                "rating_form": RatingForm(initial=initial) if verdict.allowed else None,
+                **fragments.csrf_context(),
+            },
+        )
+        your_rating_memory.set(key, html)
+    return html
 
 
 def _review_actions(slug: str, review_id: int, may_answer: bool, may_report: bool) -> str:
