@@ -156,6 +156,10 @@ def search_cache_key(request: HttpRequest, query: selectors.StoreQuery) -> str:
 def search_ids(query: selectors.StoreQuery, page: int, per_page: int) -> tuple[list[int], int, int]:
     """selectors.store_search_ids, cached per search and page at the listing version: shared
     by every visitor, a few hundred bytes each (the page's cards are shared fragments)."""
+    # Every page past the candidates' last is the last, and so is every page below 1: one key
+    # each, whatever number a stranger puts in the URL.
+    past_the_end = selectors.SEARCH_CANDIDATES // per_page + 1
+    page = past_the_end if page < 1 else min(page, past_the_end)
     text = repr((query.q, query.category, query.sort, page, per_page))
     key = "store:search:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     generation, found = store_page_cached(key)

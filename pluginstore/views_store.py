@@ -145,21 +145,21 @@ def store_detail(request, slug: str):
             groups.append(("user", {"user_id": user_id}))
         versions.prefetch_groups(groups)
     plugin, testers, installation = _visible_plugin(request, slug)
-    page = request.GET.get("page", "")
     if (
         not request.user.is_authenticated
         and store_cache.is_fresh_visitor(request)
-        and set(request.GET) <= {"page"}
-        and (page == "" or (page.isdigit() and len(page) <= 4))
+        and not request.GET
     ):
         # A visitor without a session: the whole page, the same for all of them, kept until
-        # the plugin changes (store_cache.plugin_changed).
+        # the plugin changes (store_cache.plugin_changed). Only the first page of reviews:
+        # the others (and any query string a stranger makes up) are assembled per request,
+        # so the copies stay one per plugin.
         def whole_page() -> str | None:
             response = _detail_response(request, plugin, testers, installation)
             shareable = store_cache.same_for_everyone(request, response)
             return response.content.decode() if shareable else None
 
-        html = versions.copy(selectors.PLUGIN_SCOPE, plugin.pk, f"anonymous:{page}", whole_page)
+        html = versions.copy(selectors.PLUGIN_SCOPE, plugin.pk, "anonymous:", whole_page)
         if html is not None:
             return HttpResponse(html)
     return _detail_response(request, plugin, testers, installation)

@@ -318,3 +318,27 @@ def test_a_framed_plugin_page_escapes_its_title_and_its_forms_work(client):
     page = _page(strict, response["Location"])
     assert "is installed." in page  # the flash message: a page with one is rendered in full
     assert "Uninstall" in page
+
+
+# What a stranger types stays bounded -----------------------------------------------------------
+
+
+def _keys(fragment: str) -> list[str]:
+    return [key for key in cache._cache if fragment in key]
+
+
+def test_made_up_page_numbers_share_one_search_entry(client):
+    make_plugin(DeveloperFactory(), status="approved", name_for_human="Paged Notes")
+    for page in ("43", "999999", "123456789012", "-5", "0"):
+        assert "Paged Notes" in _page(client, STORE, q="paged", page=page)
+    # Every one of them is the last page: one shared entry (and the first page none yet).
+    assert len(_keys("store:search:")) == 1
+
+
+def test_only_the_plain_plugin_page_is_kept_whole_for_anonymous_visitors(client):
+    plugin = make_plugin(DeveloperFactory(), status="approved", name_for_human="Kept Once")
+    for params in ({}, {"page": "2"}, {"page": "9999"}, {"utm": "x"}, {"page": "1", "a": "b"}):
+        client.cookies.clear()
+        assert "Kept Once" in _page(client, _detail(plugin), **params)
+    whole = versions.version_key(selectors.PLUGIN_SCOPE, plugin.pk) + ":anonymous:"
+    assert len(_keys(whole)) == 1
